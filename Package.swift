@@ -1,0 +1,134 @@
+// swift-tools-version: 6.1
+//
+// MokoLab: one package for the library, the mock GitHub server, the exercises, the grader and `lab`.
+//
+// Exercise targets are generated from the `exercises` list below. `LAB_SOLUTIONS=1` builds the reference
+// solutions (`Solutions/<id>`) in place of the trainee skeletons (`Exercises/<id>`); keep the two trees in
+// separate scratch paths (`--scratch-path .build-solutions`) so switching does not rebuild everything.
+
+import Foundation
+import PackageDescription
+
+// MARK: - Exercises
+
+/// One exercise of the curriculum: its target name and what its sources may import.
+///
+/// Exercises whose task is to *build* a pattern list neither `MokoEnterprise` nor the module of that
+/// pattern, so they cannot pass by delegating to the library's finished type.
+struct Exercise {
+    var id: String
+    var dependencies: [Target.Dependency]
+}
+
+let exercises: [Exercise] = [
+    // Filled in by the session issues, e.g. Exercise(id: "Exercise1_1", dependencies: ["MokoEnterprise"]).
+]
+
+let useSolutions = Context.environment["LAB_SOLUTIONS"] == "1"
+let exerciseRoot = useSolutions ? "Solutions" : "Exercises"
+let packageRoot = Context.packageDirectory
+
+func exists(_ relativePath: String) -> Bool {
+    FileManager.default.fileExists(atPath: packageRoot + "/" + relativePath)
+}
+
+let exerciseTargets: [Target] = exercises.flatMap { exercise -> [Target] in
+    var targets: [Target] = [
+        .target(name: exercise.id, dependencies: exercise.dependencies, path: "\(exerciseRoot)/\(exercise.id)"),
+        .testTarget(
+            name: "\(exercise.id)Tests",
+            dependencies: [.target(name: exercise.id), "MokoEnterpriseTestSupport"],
+            path: "Tests/\(exercise.id)Tests"
+        ),
+    ]
+    // Hidden checks exist only in the instructor's copy; the trainee kit has no grader/hidden folder.
+    if exists("grader/hidden/\(exercise.id)") {
+        targets.append(
+            .testTarget(
+                name: "\(exercise.id)HiddenTests",
+                dependencies: [.target(name: exercise.id), "MokoEnterpriseTestSupport"],
+                path: "grader/hidden/\(exercise.id)"
+            )
+        )
+    }
+    return targets
+}
+
+// MARK: - Package
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6)
+]
+
+let package = Package(
+    name: "MokoLab",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MokoEnterprise", targets: ["MokoEnterprise"]),
+        .library(name: "MokoEnterpriseTestSupport", targets: ["MokoEnterpriseTestSupport"]),
+        .executable(name: "moko-demo", targets: ["moko-demo"]),
+        .executable(name: "moko-bench", targets: ["moko-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "MokoEnterprise",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MokoEnterpriseTestSupport",
+            dependencies: [
+                "MokoEnterprise",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "moko-demo",
+            dependencies: ["MokoEnterprise"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "moko-bench",
+            dependencies: ["MokoEnterprise"],
+            path: "Benchmarks/moko-bench",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "checkpoint-crash-child",
+            dependencies: ["MokoEnterprise"],
+            path: "Tests/Helpers/checkpoint-crash-child",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MokoEnterpriseTests",
+            dependencies: [
+                "MokoEnterprise",
+                "MokoEnterpriseTestSupport",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MokoEnterpriseTestSupportTests",
+            dependencies: ["MokoEnterpriseTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ] + exerciseTargets
+)

@@ -1,0 +1,2 @@
+// Placeholder until the resilience core lands; replaced by the demo job.
+print("moko-demo")

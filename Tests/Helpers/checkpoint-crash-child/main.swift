@@ -1,0 +1,1 @@
+print("checkpoint-crash-child")
