@@ -265,12 +265,15 @@ public final class Transaction: Sendable {
         }
 
         if failure == nil && !cancelled {
+            // Committed before attaching, so that a parent rollback that sees the child undoes it as a unit.
+            state.withLock { $0.status = .committed }
             if let parent, let parentStatus = parent.attach(self) {
+                // The parent finished (or began rolling back) while this child was committing: the child's
+                // work cannot become part of it, so undo it here.
                 let error = TransactionStateError(
                     transaction: name, action: .commit, reason: .parentFinished(parentStatus))
                 throw await rollBackAndFinish(failedOperation: nil, error: error)
             }
-            state.withLock { $0.status = .committed }
             finish()
             return
         }
@@ -359,7 +362,9 @@ public final class Transaction: Sendable {
     /// status when it can no longer take the child (it finished meanwhile), `nil` on success.
     private func attach(_ child: Transaction) -> TransactionStatus? {
         state.withLock { state in
-            guard state.status == .pending || state.status == .committing else { return state.status }
+            guard (state.status == .pending || state.status == .committing) && !state.rollbackStarted else {
+                return state.status
+            }
             state.executed.append(.nested(child))
             return nil
         }
@@ -397,7 +402,10 @@ public final class Transaction: Sendable {
     /// Rolls back, in reverse order, every still-open nested transaction and then every executed step.
     /// Attempts every rollback whatever the others do.
     private func rollBackExecuted() async -> (rolledBack: [String], failures: [TransactionRollbackFailure]) {
-        let (executed, nested) = state.withLock { ($0.executed, $0.nested) }
+        let (executed, nested) = state.withLock { state in
+            state.rollbackStarted = true
+            return (state.executed, state.nested)
+        }
         let open = nested.filter { $0.status == .pending }
         var steps: [TransactionState.Executed] = open.map { .nested($0) }.reversed()
         steps += executed.reversed()
@@ -537,4 +545,6 @@ private struct TransactionState {
     var failedOperation: String?
     var error: (any Error)?
     var finishedAt: Date?
+    /// Set when the rollback took its snapshot of `executed`: no nested transaction may attach after that.
+    var rollbackStarted = false
 }

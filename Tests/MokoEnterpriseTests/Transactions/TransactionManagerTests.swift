@@ -256,6 +256,38 @@ private struct TransactionLedger: Sendable {
         #expect(ledger.values == ["forward p1", "forward c1", "rollback c1", "rollback p1"])
     }
 
+    @Test func parentRollbackAlsoUndoesAnOpenNestedTransaction() async throws {
+        let parent = manager.beginTransaction("update_org")
+        try await parent.run("p1", forward: ledger.forward("p1"), rollback: ledger.rollback("p1"))
+        let child = try parent.beginNested("repo_x")
+        try await child.run("c1", forward: ledger.forward("c1"), rollback: ledger.rollback("c1"))
+
+        try await parent.rollback()
+        let error = await #expect(throws: TransactionStateError.self) { try await child.commit() }
+
+        #expect(ledger.values == ["forward p1", "forward c1", "rollback c1", "rollback p1"])
+        #expect(child.status == .rolledBack)
+        #expect(error?.reason.description.contains("rolledBack") == true)
+    }
+
+    @Test func independentTransactionSurvivesTheOuterOnesFailure() async throws {
+        // Spring's REQUIRES_NEW: a separate top-level transaction is not part of the outer one.
+        let manager = self.manager
+        let ledger = self.ledger
+        await #expect(throws: TransactionTestFailure.self) {
+            try await manager.transaction("outer") { outer in
+                try await outer.run("o1", forward: ledger.forward("o1"), rollback: ledger.rollback("o1"))
+                try await manager.transaction("audit_entry") { inner in
+                    try await inner.run("i1", forward: ledger.forward("i1"), rollback: ledger.rollback("i1"))
+                }
+                throw TransactionTestFailure(operation: "outer")
+            }
+        }
+
+        #expect(ledger.values == ["forward o1", "forward i1", "rollback o1"])
+        #expect(manager.getHistory().map(\.status) == [.committed, .rolledBack])
+    }
+
     // MARK: Closure-scoped form
 
     @Test func closureFormCommitsOnNormalExit() async throws {
