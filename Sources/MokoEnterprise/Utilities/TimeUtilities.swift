@@ -29,8 +29,13 @@ public enum TimeUtilities {
     ///   - style: the format, ISO 8601 by default.
     /// - Returns: the text.
     public static func formatTimestamp(_ date: Date, style: TimestampStyle = .iso8601) -> String {
-        let seconds = date.timeIntervalSince1970
-        let whole = seconds.rounded(.down)
+        // Milliseconds are rounded to the nearest (a Double holds .123 as .12299...); whole seconds are
+        // truncated, as clocks display them.
+        let totalMilliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let milliseconds = Int(((totalMilliseconds % 1000) + 1000) % 1000)
+        let whole =
+            style == .iso8601Milliseconds
+            ? (totalMilliseconds - Int64(milliseconds)) / 1000 : Int64(date.timeIntervalSince1970.rounded(.down))
         var time = time_t(whole)
         var parts = tm()
         gmtime_r(&time, &parts)
@@ -48,7 +53,6 @@ public enum TimeUtilities {
         case .iso8601:
             return "\(dateText)T\(timeText)Z"
         case .iso8601Milliseconds:
-            let milliseconds = min(999, Int(((seconds - whole) * 1000).rounded(.down)))
             let padded = String(repeating: "0", count: 3 - String(milliseconds).count) + String(milliseconds)
             return "\(dateText)T\(timeText).\(padded)Z"
         case .compact:

@@ -18,7 +18,7 @@ public enum YAMLUtilities {
     public static let defaultMaxBytes = 1024 * 1024
     /// The default nesting limit.
     public static let defaultMaxDepth = 64
-    /// The default number of aliases a document may use.
+    /// The default number of alias uses a document may make, counted as it expands.
     public static let defaultMaxAliases = 100
     /// The default number of values a document may expand to.
     public static let defaultMaxNodes = 100_000
@@ -29,7 +29,8 @@ public enum YAMLUtilities {
     ///   - url: the file; its path is the error's source.
     ///   - maxBytes: the largest file accepted, in bytes.
     ///   - maxDepth: the deepest nesting of sequences and mappings accepted.
-    ///   - maxAliases: the most alias uses (`*name`) accepted.
+    ///   - maxAliases: the most alias uses (`*name`) accepted, counted in the text and again as the
+    ///     document expands (an alias inside an aliased node counts each time it is reached).
     ///   - maxNodes: the most values the document may expand to once aliases are resolved.
     /// - Returns: the document's value; an empty document is ``ConfigValue/null``.
     /// - Throws: ``YAMLUtilitiesError``; a file that cannot be read is ``YAMLUtilitiesError/unreadable(_:)``.
@@ -61,7 +62,8 @@ public enum YAMLUtilities {
     ///   - source: a name for error messages, usually the file path.
     ///   - maxBytes: the largest document accepted, in UTF-8 bytes.
     ///   - maxDepth: the deepest nesting of sequences and mappings accepted.
-    ///   - maxAliases: the most alias uses (`*name`) accepted.
+    ///   - maxAliases: the most alias uses (`*name`) accepted, counted in the text and again as the
+    ///     document expands (an alias inside an aliased node counts each time it is reached).
     ///   - maxNodes: the most values the document may expand to once aliases are resolved.
     /// - Returns: the document's value; an empty document is ``ConfigValue/null``.
     /// - Throws: ``YAMLUtilitiesError``.
