@@ -96,7 +96,9 @@ public final class CLIContext: Sendable {
     ///   - requiredKeys: keys checked with ``Config/require(_:)`` before returning.
     /// - Returns: the configuration.
     /// - Throws: ``ConfigError`` (exit code 78 through ``CliFramework/runLifecycle(_:context:)``).
-    public func loadConfig(directory: String = "config", defaults: ConfigValue = [:], requiredKeys: [String] = [])
+    public func loadConfig(
+        directory: String = "config", defaults: ConfigValue = [:], requiredKeys: [String] = []
+    )
         throws -> Config
     {
         var config = try Config.load(

@@ -14,6 +14,8 @@ import Darwin
 /// The engine behind ``CLIApp``: runs the lifecycle, handles Ctrl-C, configures logging from the flags and
 /// maps errors to exit codes.
 ///
+/// Console log lines are redacted (``SecretRedactor``) like the `--log-file` ones.
+///
 /// The library never bootstraps swift-log globally: ``makeLogger(label:options:wallClock:)`` builds a
 /// `Logger` with its own handlers. An app that wants every library's logs to follow its flags calls
 /// ``bootstrapLogging(options:wallClock:)`` once, itself.
@@ -149,7 +151,9 @@ public enum CliFramework {
     ///   - options: the parsed flags.
     ///   - wallClock: the source of the log file's timestamps.
     /// - Throws: ``CLIError/usage(_:)`` when the log file cannot be opened.
-    public static func bootstrapLogging(options: StandardOptions, wallClock: any WallClock = SystemWallClock())
+    public static func bootstrapLogging(
+        options: StandardOptions, wallClock: any WallClock = SystemWallClock()
+    )
         throws
     {
         // Open the file once up front so a bad path is reported here, not on the first log call.
@@ -157,7 +161,9 @@ public enum CliFramework {
             try openLogFile(path: path, label: "moko", wallClock: wallClock)
         }
         LoggingSystem.bootstrap { label in
-            var handlers: [any LogHandler] = [StreamLogHandler.standardError(label: label)]
+            var handlers: [any LogHandler] = [
+                CLIRedactingLogHandler(wrapped: StreamLogHandler.standardError(label: label))
+            ]
             if let fileHandler { handlers.append(fileHandler) }
             var handler = MultiplexLogHandler(handlers)
             handler.logLevel = options.logLevel
@@ -168,7 +174,9 @@ public enum CliFramework {
     private static func makeLogHandler(
         label: String, options: StandardOptions, wallClock: any WallClock
     ) throws -> any LogHandler {
-        var handlers: [any LogHandler] = [StreamLogHandler.standardError(label: label)]
+        var handlers: [any LogHandler] = [
+            CLIRedactingLogHandler(wrapped: StreamLogHandler.standardError(label: label))
+        ]
         if let path = options.logFile {
             handlers.append(try openLogFile(path: path, label: label, wallClock: wallClock))
         }

@@ -33,11 +33,13 @@ public struct StandardOptions: ParsableArguments, Sendable {
     public var json = false
 
     /// A YAML file merged over the environment's configuration file.
-    @Option(name: .long, help: ArgumentHelp("A YAML configuration file merged over config/<env>.yaml.", valueName: "file"))
+    @Option(
+        name: .long, help: ArgumentHelp("A YAML configuration file merged over config/<env>.yaml.", valueName: "file"))
     public var config: String?
 
     /// The environment whose configuration is loaded.
-    @Option(name: .long, help: ArgumentHelp("The environment (default: $MOKO_ENV, else development).", valueName: "name"))
+    @Option(
+        name: .long, help: ArgumentHelp("The environment (default: $MOKO_ENV, else development).", valueName: "name"))
     public var env: String?
 
     /// A file that receives the log lines too.
@@ -45,7 +47,9 @@ public struct StandardOptions: ParsableArguments, Sendable {
     public var logFile: String?
 
     /// Runtime configuration overrides, `key=value`.
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a configuration key (repeatable).", valueName: "key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override a configuration key (repeatable).", valueName: "key=value"))
     public var overrides: [String] = []
 
     /// Creates the options with every flag off (swift-argument-parser fills them when parsing).

@@ -125,7 +125,8 @@ public struct Config: Sendable {
     private static func environmentName(explicit: String?, environment: [String: String]) throws -> String {
         let chosen = [explicit, environment["MOKO_ENV"]].compactMap { $0 }.first { !$0.isEmpty } ?? "development"
         let allowed = chosen.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || "._-".unicodeScalars.contains($0)
         }
         guard allowed, !chosen.hasPrefix("."), !chosen.contains("..") else {
             throw ConfigError.invalidEnvironmentName(chosen)

@@ -46,7 +46,9 @@ public enum TimeUtilities {
         let minute = Int(parts.tm_min)
         let second = Int(parts.tm_sec)
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-        func four(_ value: Int) -> String { String(repeating: "0", count: max(0, 4 - String(value).count)) + String(value) }
+        func four(_ value: Int) -> String {
+            String(repeating: "0", count: max(0, 4 - String(value).count)) + String(value)
+        }
         let dateText = "\(four(year))-\(two(month))-\(two(day))"
         let timeText = "\(two(hour)):\(two(minute)):\(two(second))"
         switch style {
@@ -72,7 +74,9 @@ public enum TimeUtilities {
     ///   - style: the format, ISO 8601 by default.
     ///   - wallClock: the source of "now"; tests pass a manual clock.
     /// - Returns: the text.
-    public static func formatTimestamp(style: TimestampStyle = .iso8601, wallClock: any WallClock = SystemWallClock())
+    public static func formatTimestamp(
+        style: TimestampStyle = .iso8601, wallClock: any WallClock = SystemWallClock()
+    )
         -> String
     {
         formatTimestamp(wallClock.currentDate, style: style)

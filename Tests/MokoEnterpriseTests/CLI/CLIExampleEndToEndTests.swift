@@ -35,7 +35,9 @@ private enum CLIExampleRunner {
         if let executable = Bundle.main.executableURL { folders.append(executable.deletingLastPathComponent()) }
         folders.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
         // On macOS the bundle's executable sits in <products>/X.xctest/Contents/MacOS.
-        folders += folders.map { $0.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+        folders += folders.map {
+            $0.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        }
         let candidates = folders.map { $0.appendingPathComponent("moko-cli-example") }
         if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
             return found

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
 import InMemoryLogging
-import MokoEnterprise
+import Logging
 import MokoEnterpriseTestSupport
 import Testing
+
+@testable import MokoEnterprise
 
 #if canImport(Glibc)
 import Glibc
@@ -81,7 +83,9 @@ private struct CliFrameworkProbeCommand: CLIApp {
 }
 
 @Suite struct CliFrameworkTests {
-    private func run(_ arguments: [String], logs: InMemoryLogHandler = InMemoryLogHandler()) async throws -> (
+    private func run(
+        _ arguments: [String], logs: InMemoryLogHandler = InMemoryLogHandler()
+    ) async throws -> (
         code: CLIExitCode, channel: CliFrameworkProbeChannel
     ) {
         let id = UUID().uuidString
@@ -172,6 +176,19 @@ private struct CliFrameworkProbeCommand: CLIApp {
         #expect(text.contains("org=acme"))
         #expect(!text.contains("hunter2secret") && !text.contains("abc123456"))
         #expect(!text.contains("not written"))
+    }
+
+    @Test func consoleLogLinesAreRedacted() {
+        let memory = InMemoryLogHandler()
+        let logger = Logger(label: "probe") { _ in CLIRedactingLogHandler(wrapped: memory) }
+        logger.error(
+            "Using ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+            metadata: ["password": "hunter2secret", "note": "token=abcdef123456", "org": "acme"])
+        let entry = memory.entries.first
+        #expect(entry?.message.description == "Using [REDACTED]")
+        #expect(entry?.metadata["password"] == "[REDACTED]")
+        #expect(entry?.metadata["note"] == "token=[REDACTED]")
+        #expect(entry?.metadata["org"] == "acme")
     }
 
     @Test func unopenableLogFileIsAUsageError() throws {

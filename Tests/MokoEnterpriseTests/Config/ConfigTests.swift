@@ -71,10 +71,11 @@ private struct ConfigTestFolder {
         ])
         let file = folder.directory + "/development.yaml"
         #expect(
-            throws: ConfigError.undefinedVariables([
-                .init(variable: "DB_PASSWORD", key: "database.password", source: file),
-                .init(variable: "GITHUB_TOKEN", key: "github.token", source: file),
-            ].sorted { $0.variable < $1.variable })
+            throws: ConfigError.undefinedVariables(
+                [
+                    .init(variable: "DB_PASSWORD", key: "database.password", source: file),
+                    .init(variable: "GITHUB_TOKEN", key: "github.token", source: file),
+                ].sorted { $0.variable < $1.variable })
         ) {
             do {
                 _ = try Config.load(directory: folder.directory, environment: [:])

@@ -22,7 +22,10 @@ import Testing
         #expect(markdown.contains("## Volume"))
         #expect(markdown.contains("### loud"))
         #expect(markdown.contains("### defaultGreeting"))
-        #expect(markdown.contains("### shout(_:)\n\n*Instance Method*\n\n```swift\nfunc shout(_ name: String) -> String\n```\n\n_No documentation._"))
+        #expect(
+            markdown.contains(
+                "### shout(_:)\n\n*Instance Method*\n\n```swift\nfunc shout(_ name: String) -> String\n```\n\n_No documentation._"
+            ))
         #expect(!markdown.contains("internalHelper"))
         // Members follow their type: cases and initializers before methods.
         let initializer = try #require(markdown.range(of: "### init(salutation:)"))

@@ -43,7 +43,8 @@ import Testing
         let file = folder.appending("state.yaml")
         try FileUtilities.atomicWrite("old\n", to: file)
         chmod(folder.path, 0o555)
-        #expect(throws: FileUtilitiesError.permissionDenied(path: folder.path, operation: "create a temporary file in")) {
+        #expect(throws: FileUtilitiesError.permissionDenied(path: folder.path, operation: "create a temporary file in"))
+        {
             try FileUtilities.atomicWrite("new\n", to: file)
         }
         #expect(try String(contentsOf: file, encoding: .utf8) == "old\n")
