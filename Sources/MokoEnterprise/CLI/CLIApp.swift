@@ -61,7 +61,8 @@ public protocol CLIApp: AsyncParsableCommand, Sendable {
     func execute(_ context: CLIContext, state: State) async throws
 
     /// Runs after SIGINT/SIGTERM cancelled ``execute(_:state:)`` and it returned: save the checkpoint here.
-    /// The process then exits 130 (143 for SIGTERM). A second Ctrl-C exits at once.
+    /// The process then exits 130 (143 for SIGTERM). A second Ctrl-C exits at once. Not called when the
+    /// signal arrives before ``initialize(_:)`` returned (there is no state to save yet).
     ///
     /// - Parameters:
     ///   - context: the options, logger and output helpers.

@@ -20,7 +20,9 @@ final class CLISignalMonitor: @unchecked Sendable {
     private let continuation: AsyncStream<Int32>.Continuation
     private let sources: [any DispatchSourceSignal]
     private let watched: [Int32]
+    private let previousHandlers: [sighandler_t?]
     private let received: Counter
+    private let registrations: AsyncStream<Int32>
 
     private final class Counter: Sendable {
         private let count = Mutex(0)
@@ -39,26 +41,42 @@ final class CLISignalMonitor: @unchecked Sendable {
         self.continuation = continuation
         self.watched = watched
         var sources: [any DispatchSourceSignal] = []
+        var previous: [sighandler_t?] = []
         let received = Counter()
         self.received = received
+        let (registrations, registered) = AsyncStream.makeStream(of: Int32.self)
+        self.registrations = registrations
         for number in watched {
             // The default action would kill the process before the handler runs: ignore, then observe.
-            signal(number, SIG_IGN)
+            previous.append(signal(number, SIG_IGN))
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if received.increment() > 1 { _exit(128 + number) }
                 continuation.yield(number)
             }
+            source.setRegistrationHandler { registered.yield(number) }
             source.resume()
             sources.append(source)
         }
         self.sources = sources
+        self.previousHandlers = previous
     }
 
-    /// Stops observing and restores the default signal actions.
+    /// Returns once every signal source is registered with the system: a signal sent after this is seen.
+    ///
+    /// `resume()` registers sources asynchronously; a signal arriving in between would be ignored.
+    func waitUntilRegistered() async {
+        var count = 0
+        for await _ in registrations {
+            count += 1
+            if count == watched.count { return }
+        }
+    }
+
+    /// Stops observing and restores the signal actions found at start.
     func stop() {
         for source in sources { source.cancel() }
-        for number in watched { signal(number, SIG_DFL) }
+        for (number, handler) in zip(watched, previousHandlers) { signal(number, handler) }
         continuation.finish()
     }
 }

@@ -56,6 +56,7 @@ public enum CliFramework {
 
         let monitor = interrupts == nil ? CLISignalMonitor() : nil
         defer { monitor?.stop() }
+        await monitor?.waitUntilRegistered()
         let signals = interrupts ?? monitor?.signals ?? AsyncStream { $0.finish() }
         let stateBox = StateBox<App.State>()
 

@@ -197,8 +197,20 @@ public struct DocGenerator: Sendable {
         var lines: [String] = []
         let declaration = symbol.declaration
         if !declaration.isEmpty { lines += ["```swift", declaration, "```", ""] }
-        lines += [symbol.documentation ?? "_No documentation._", ""]
+        lines += [symbol.documentation.map(demoteHeadings) ?? "_No documentation._", ""]
         return lines
+    }
+
+    /// Moves a doc comment's own headings (`## Layers`) two levels down, below the symbol's heading,
+    /// leaving code blocks untouched.
+    private static func demoteHeadings(_ text: String) -> String {
+        var inCode = false
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") { inCode.toggle() }
+            guard !inCode, line.hasPrefix("#") else { return String(line) }
+            let level = line.prefix { $0 == "#" }.count
+            return String(repeating: "#", count: min(6, level + 2)) + line.dropFirst(level)
+        }.joined(separator: "\n")
     }
 
     /// Cases, initializers, properties, then methods; by name within a kind.

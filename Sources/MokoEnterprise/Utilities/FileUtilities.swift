@@ -104,8 +104,9 @@ public enum FileUtilities {
         let directory = url.deletingLastPathComponent().path
         let name = url.lastPathComponent
 
+        // The mode comes from what the path points to (a symbolic link's own mode is meaningless).
         var existing = stat()
-        let targetExists = lstat(path, &existing) == 0
+        let targetExists = stat(path, &existing) == 0
         if targetExists, (existing.st_mode & mode_t(S_IFMT)) == mode_t(S_IFDIR) {
             throw FileUtilitiesError.notARegularFile(path: path)
         }

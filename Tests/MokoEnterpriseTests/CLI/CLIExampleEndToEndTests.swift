@@ -167,6 +167,14 @@ private enum CLIExampleRunner {
         #expect(result.stderr.contains("Interrupted"))
     }
 
+    @Test func sigtermAlsoRunsTheHookAndExits143() throws {
+        let result = try CLIExampleRunner.run(["--wait-for-interrupt", "--quiet"]) { line, process in
+            if line == "working" { kill(process.processIdentifier, SIGTERM) }
+        }
+        #expect(result.status == 143, "\(result.stderr)")
+        #expect(result.stdout == "working\ncheckpoint saved\n")
+    }
+
     @Test func logFileReceivesTheRunsLines() throws {
         let folder = try TemporaryDirectory(prefix: "cli-e2e-log")
         defer { folder.remove() }

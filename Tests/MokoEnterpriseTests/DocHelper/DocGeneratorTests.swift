@@ -44,6 +44,24 @@ import Testing
         #expect(report.issues == ["Greeter.shout(_:): public symbol has no doc comment"])
     }
 
+    @Test func docCommentHeadingsNestBelowTheSymbolHeading() {
+        let graph = SymbolGraph(
+            module: .init(name: "Demo"),
+            symbols: [
+                .init(
+                    kind: .init(identifier: "swift.struct", displayName: "Structure"),
+                    identifier: .init(precise: "s:4Demo1AV"), pathComponents: ["A"],
+                    docComment: .init(lines: [
+                        .init(text: "An A."), .init(text: "## Layers"), .init(text: "```"),
+                        .init(text: "# a shell comment"), .init(text: "```"),
+                    ]),
+                    location: .init(uri: "file:///A.swift"))
+            ])
+        let markdown = DocGenerator().generateMarkdown([graph])
+        #expect(markdown.contains("\n#### Layers\n"))
+        #expect(markdown.contains("\n# a shell comment\n"), "code blocks are left alone")
+    }
+
     @Test func inheritedDocCommentsDoNotCountAsDocumentation() {
         let graph = SymbolGraph(
             module: .init(name: "Demo"),
