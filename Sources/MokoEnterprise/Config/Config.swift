@@ -381,6 +381,42 @@ public struct Config: Sendable {
         guard missing.isEmpty else { throw ConfigError.missingKeys(missing) }
     }
 
+    /// Checks that every key with a value is one the program knows, so a typo (`githib.token`) fails at
+    /// start-up instead of silently falling back to a default.
+    ///
+    /// A known key also accepts everything below it: `"labels"` allows `labels.bug` and `labels.docs`.
+    ///
+    /// - Parameter known: the keys the program reads, in dot notation.
+    /// - Throws: one ``ConfigError/unknownKeys(_:)`` naming every unknown key, each with the closest known
+    ///   key when the edit distance suggests a typo.
+    public func checkKnownKeys(_ known: [String]) throws {
+        var unknown: [ConfigError.UnknownKey] = []
+        for key in keys where !known.contains(where: { key == $0 || key.hasPrefix($0 + ".") }) {
+            let closest = known.map { ($0, Self.editDistance(key, $0)) }.min { $0.1 < $1.1 }
+            let suggestion = closest.flatMap { $0.1 <= max(2, key.count / 4) ? $0.0 : nil }
+            unknown.append(.init(key: key, suggestion: suggestion))
+        }
+        guard unknown.isEmpty else { throw ConfigError.unknownKeys(unknown) }
+    }
+
+    /// The Levenshtein distance between two keys.
+    private static func editDistance(_ lhs: String, _ rhs: String) -> Int {
+        let left = Array(lhs)
+        let right = Array(rhs)
+        guard !left.isEmpty else { return right.count }
+        guard !right.isEmpty else { return left.count }
+        var previous = Array(0...right.count)
+        for (i, leftCharacter) in left.enumerated() {
+            var current = [i + 1] + Array(repeating: 0, count: right.count)
+            for (j, rightCharacter) in right.enumerated() {
+                let substitution = previous[j] + (leftCharacter == rightCharacter ? 0 : 1)
+                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, substitution)
+            }
+            previous = current
+        }
+        return previous[right.count]
+    }
+
     // MARK: - Export and provenance
 
     /// Every leaf as an environment variable: `github.api_url` → `MOKO_GITHUB_API_URL`.

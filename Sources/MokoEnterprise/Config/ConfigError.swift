@@ -20,6 +20,29 @@ public enum ConfigError: Error, Sendable, Equatable {
     case invalidEnvironmentName(String)
     /// A runtime override is not of the form `key=value`.
     case invalidOverride(String)
+    /// Keys that no part of the program reads, each with the closest known key when one is near (a typo).
+    case unknownKeys([UnknownKey])
+
+    /// A key ``Config/checkKnownKeys(_:)`` did not expect, and the known key it probably meant.
+    public struct UnknownKey: Sendable, Equatable, CustomStringConvertible {
+        /// The unexpected key, in dot notation.
+        public var key: String
+        /// The closest known key, when the difference looks like a typo.
+        public var suggestion: String?
+
+        /// Creates an entry.
+        ///
+        /// - Parameters:
+        ///   - key: the unexpected key.
+        ///   - suggestion: the closest known key.
+        public init(key: String, suggestion: String?) {
+            self.key = key
+            self.suggestion = suggestion
+        }
+
+        /// `key (did you mean known?)` or just `key`.
+        public var description: String { suggestion.map { "\(key) (did you mean \($0)?)" } ?? key }
+    }
 
     /// One use of an undefined variable: which variable, in which key, in which file.
     public struct VariableReference: Sendable, Equatable, CustomStringConvertible {
@@ -73,6 +96,9 @@ extension ConfigError: CustomStringConvertible {
             "Invalid environment name '\(name)': use letters, digits, '.', '_' or '-' (e.g. production)."
         case .invalidOverride(let text):
             "Invalid override '\(text)': write key=value, e.g. github.organization=acme."
+        case .unknownKeys(let keys):
+            "Unknown configuration keys: \(keys.map(\.description).joined(separator: ", ")). "
+                + "Fix the spelling or remove them."
         }
     }
 }

@@ -37,6 +37,21 @@ private struct ConfigTestFolder {
         try config.require(["github.organization"])
     }
 
+    @Test func unknownKeysAreAllReportedWithSuggestions() throws {
+        let config = Config(defaults: [
+            "github": ["organisation": "acme", "token": "t"], "labels": ["bug": "red"], "zzz_unrelated": 1,
+        ])
+        #expect(
+            throws: ConfigError.unknownKeys([
+                .init(key: "github.organisation", suggestion: "github.organization"),
+                .init(key: "zzz_unrelated", suggestion: nil),
+            ])
+        ) {
+            try config.checkKnownKeys(["github.organization", "github.token", "labels"])
+        }
+        try config.checkKnownKeys(["github.organisation", "github.token", "labels", "zzz_unrelated"])
+    }
+
     // MARK: - Interpolation
 
     @Test func interpolationUsesTheEnvironmentAndDefaults() throws {
