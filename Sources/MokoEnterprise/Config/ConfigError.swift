@@ -75,9 +75,9 @@ extension ConfigError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingKeys(let keys):
-            "Missing required configuration keys: \(keys.joined(separator: ", ")). "
-                + "Set them in the YAML file, the environment (e.g. \(keys.first.map { Config.environmentVariableName(for: $0) } ?? "")) "
-                + "or with an override."
+            "Missing required configuration keys: \(keys.joined(separator: ", ")). Set them in the YAML file, "
+                + "the environment (\(keys.map { Config.environmentVariableName(for: $0) }.joined(separator: ", ")))"
+                + " or with --set key=value."
         case .undefinedVariables(let references):
             "Undefined environment variables: \(references.map(\.description).joined(separator: "; ")). "
                 + "Export them or write ${VAR:-default}."
