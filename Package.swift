@@ -115,6 +115,12 @@ let package = Package(
             path: "Tests/Helpers/checkpoint-crash-child",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "moko-cli-example",
+            dependencies: ["MokoEnterprise"],
+            path: "Tests/Helpers/moko-cli-example",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MokoEnterpriseTests",
             dependencies: [
