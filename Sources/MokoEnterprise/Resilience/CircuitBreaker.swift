@@ -162,7 +162,8 @@ public final class CircuitBreaker: Sendable {
         try ResilienceConfigurationError.check(
             halfOpenMaxCalls >= 1, component, "halfOpenMaxCalls", halfOpenMaxCalls, ">= 1")
         if let window = failureRateWindow {
-            try ResilienceConfigurationError.check(window.size >= 1, component, "failureRateWindow.size", window.size, ">= 1")
+            try ResilienceConfigurationError.check(
+                window.size >= 1, component, "failureRateWindow.size", window.size, ">= 1")
             try ResilienceConfigurationError.check(
                 (1...window.size).contains(window.minimumCalls), component, "failureRateWindow.minimumCalls",
                 window.minimumCalls, "in 1...size")

@@ -135,7 +135,8 @@ public final class RateLimiter: Sendable {
     ///
     /// From then on an acquisition also needs `remaining` (minus the configured reserve) to cover
     /// its cost, and waits until `resetAt` when it does not. After `resetAt` the full `limit` is
-    /// assumed until the next update. Out-of-range values are clamped (`remaining` to `0 ... limit`).
+    /// assumed, in hourly windows, until the next update. Out-of-range values are clamped (`remaining` to
+    /// `0 ... limit`).
     ///
     /// - Parameters:
     ///   - remaining: `X-RateLimit-Remaining`.
@@ -225,6 +226,9 @@ extension RateLimiter {
 
     private enum Entry { case granted, head(UInt64), queued(UInt64) }
 
+    /// The length of the server's quota window assumed after a reported reset has passed.
+    private static let serverWindow = Duration.seconds(3_600)
+
     private enum Readiness {
         /// The tokens can be taken now; taking them moves the theoretical arrival time here.
         case ready(newArrival: Duration)
@@ -234,7 +238,8 @@ extension RateLimiter {
 
     private func checkCost(_ cost: Int) throws(ResilienceConfigurationError) {
         try ResilienceConfigurationError.check(
-            cost >= 1 && cost <= config.burstSize, "RateLimiter", "cost", cost, "in 1...\(config.burstSize) (burstSize)")
+            cost >= 1 && cost <= config.burstSize, "RateLimiter", "cost", cost, "in 1...\(config.burstSize) (burstSize)"
+        )
     }
 
     /// Whether `cost` tokens can be taken at `now`, and if not, the earliest instant they can.
@@ -246,8 +251,12 @@ extension RateLimiter {
         let newArrival = max(core.theoreticalArrival, now) + interval * cost
         var notBefore = newArrival - tolerance
         if var server = core.server {
-            if now >= server.resetAt, server.remaining < server.limit {
+            if now >= server.resetAt {
+                // The window the server reported has ended: assume a full quota and an hourly window
+                // (GitHub's) until the next response says otherwise.
                 server.remaining = server.limit
+                let windowsPassed = Int64((now - server.resetAt) / Self.serverWindow) + 1
+                server.resetAt += Self.serverWindow * windowsPassed
                 core.server = server
             }
             let reserve = Int((Double(server.limit) * config.serverReserveFraction).rounded(.down))

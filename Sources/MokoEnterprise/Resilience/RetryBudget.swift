@@ -62,9 +62,9 @@ public final class RetryBudget: Sendable {
     ///   - maxTokens: the bucket size (gRPC: 0 < maxTokens ≤ 1000); retries stop at half of it.
     ///   - tokenRatio: tokens earned per success (gRPC: e.g. 0.1).
     /// - Throws: ``ResilienceConfigurationError`` when a value is not positive.
-    public static func grpcThrottling(maxTokens: Double = 100, tokenRatio: Double = 0.1) throws(
-        ResilienceConfigurationError
-    ) -> RetryBudget {
+    public static func grpcThrottling(
+        maxTokens: Double = 100, tokenRatio: Double = 0.1
+    ) throws(ResilienceConfigurationError) -> RetryBudget {
         try RetryBudget(scheme: .throttling(maxTokens: maxTokens, tokenRatio: tokenRatio))
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// Decides, for each error, whether a retry loop tries again, waits for the server, or gives up.
@@ -81,7 +81,9 @@ public struct RetryClassifier: Sendable {
         if isCancellation(error) { return .doNotRetry }
         if let classifiable = error as? any RetryClassifiableError { return classifiable.retryDecision(now: now) }
         if let response = error as? any HTTPResponseError { return decision(forResponse: response, now: now) }
-        if let urlError = error as? URLError { return transientURLErrorCodes.contains(urlError.code) ? .retry : .doNotRetry }
+        if let urlError = error as? URLError {
+            return transientURLErrorCodes.contains(urlError.code) ? .retry : .doNotRetry
+        }
         if let posixError = error as? POSIXError {
             return transientPOSIXCodes.contains(posixError.code) ? .retry : .doNotRetry
         }
