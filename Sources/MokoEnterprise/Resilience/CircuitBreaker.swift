@@ -119,7 +119,7 @@ public final class CircuitBreaker: Sendable {
     /// The most trial calls in flight at once while half-open.
     public let halfOpenMaxCalls: Int
 
-    private let isFailure: @Sendable (any Error) -> Bool
+    @usableFromInline let isFailure: @Sendable (any Error) -> Bool
     private let elapsed: @Sendable () -> Duration
     private let wallClock: any WallClock
     private let onStateChange: (@Sendable (Transition) -> Void)?
@@ -250,6 +250,7 @@ public final class CircuitBreaker: Sendable {
     /// - Returns: what `operation` returns.
     /// - Throws: ``CircuitOpenError`` without running `operation` when the breaker rejects the call,
     ///   otherwise whatever `operation` throws.
+    @inlinable
     public func call<Result>(
         isolation: isolated (any Actor)? = #isolation,
         _ operation: () async throws -> Result
@@ -358,10 +359,13 @@ public final class CircuitBreaker: Sendable {
 // MARK: - State machine
 
 extension CircuitBreaker {
-    private enum Outcome { case success, failure, ignored }
+    /// How a call ended, as far as the breaker is concerned.
+    @usableFromInline
+    enum Outcome { case success, failure, ignored }
 
     /// Admission granted by ``acquirePermission()``; its outcome counts only in the state that issued it.
-    private struct Permit {
+    @usableFromInline
+    struct Permit {
         var generation: UInt64
         var isTrial: Bool
         var records: Bool
@@ -412,7 +416,9 @@ extension CircuitBreaker {
         var nextSubscriberID: UInt64 = 0
     }
 
-    private func acquirePermission() throws(CircuitOpenError) -> Permit {
+    /// Admits a call or rejects it, under the lock.
+    @usableFromInline
+    func acquirePermission() throws(CircuitOpenError) -> Permit {
         let (result, transitions) = core.withLock { core -> (Result<Permit, CircuitOpenError>, [Transition]) in
             var transitions: [Transition] = []
             switch core.state {
@@ -446,7 +452,9 @@ extension CircuitBreaker {
         CircuitOpenError(circuit: name, reason: reason, retryAfter: retryAfter)
     }
 
-    private func complete(_ permit: Permit, _ outcome: Outcome) {
+    /// Records the outcome of an admitted call, under the lock.
+    @usableFromInline
+    func complete(_ permit: Permit, _ outcome: Outcome) {
         guard permit.records else { return }
         let transitions = core.withLock { core -> [Transition] in
             var transitions: [Transition] = []

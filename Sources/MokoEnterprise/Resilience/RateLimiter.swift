@@ -89,7 +89,15 @@ public final class RateLimiter: Sendable {
     ///   - isolation: the caller's actor.
     /// - Throws: `CancellationError` when the task is cancelled while waiting (nothing is taken), or
     ///   ``ResilienceConfigurationError`` when `cost` is out of range.
+    @inlinable
     public func acquire(cost: Int = 1, isolation: isolated (any Actor)? = #isolation) async throws {
+        if tryAcquire(cost: cost) { return }
+        try await acquireInLine(cost: cost, isolation: isolation)
+    }
+
+    /// The slow path of ``acquire(cost:isolation:)``: validates, joins the line and waits.
+    @usableFromInline
+    func acquireInLine(cost: Int, isolation: isolated (any Actor)?) async throws {
         try checkCost(cost)
         try Task.checkCancellation()
         let entry = core.withLock { core -> Entry in
@@ -260,7 +268,9 @@ extension RateLimiter {
                 core.server = server
             }
             let reserve = Int((Double(server.limit) * config.serverReserveFraction).rounded(.down))
-            if server.remaining - cost < reserve, server.resetAt > now {
+            // A cost the reserve (or the whole limit) could never leave room for still passes after a reset.
+            let needed = min(cost + reserve, server.limit)
+            if server.remaining < needed, server.resetAt > now {
                 notBefore = max(notBefore, server.resetAt)
             }
         }

@@ -30,20 +30,21 @@ public struct ResilienceConfigurationError: Error, Hashable, Sendable, CustomStr
         "\(component).\(setting) is \(value) but must be \(requirement); nothing was run, fix the setting"
     }
 
-    /// Throws unless `condition` holds.
+    /// Throws unless `condition` holds. The texts are built only when it does not.
+    @inline(__always)
     static func check(
         _ condition: Bool,
         _ component: String,
         _ setting: String,
-        _ value: some CustomStringConvertible,
-        _ requirement: String
+        _ value: @autoclosure () -> any CustomStringConvertible,
+        _ requirement: @autoclosure () -> String
     ) throws(ResilienceConfigurationError) {
         guard condition else {
             throw ResilienceConfigurationError(
                 component: component,
                 setting: setting,
-                value: value.description,
-                requirement: requirement
+                value: value().description,
+                requirement: requirement()
             )
         }
     }

@@ -96,6 +96,7 @@ public struct RetryClassifier: Sendable {
     }
 
     /// Whether `error` means the task was cancelled.
+    @usableFromInline
     static func isCancellation(_ error: any Error) -> Bool {
         if error is CancellationError { return true }
         if let urlError = error as? URLError, urlError.code == .cancelled { return true }

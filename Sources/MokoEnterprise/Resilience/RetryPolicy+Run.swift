@@ -20,6 +20,7 @@ extension RetryPolicy {
     /// - Returns: the operation's first successful result.
     /// - Throws: the operation's permanent error, `CancellationError`, ``RetryExhaustedError``, or
     ///   ``ResilienceConfigurationError`` (before any attempt) when the policy is invalid.
+    @inlinable
     public func run<Result, C: Clock<Duration>, R: RandomNumberGenerator>(
         clock: C,
         random: inout R,
@@ -99,6 +100,7 @@ extension RetryPolicy {
     ///   - operation: the work to attempt.
     /// - Returns: the operation's first successful result.
     /// - Throws: see ``run(clock:random:isolation:onRetry:_:)``.
+    @inlinable
     public func run<Result, C: Clock<Duration>>(
         clock: C,
         isolation: isolated (any Actor)? = #isolation,
@@ -117,6 +119,7 @@ extension RetryPolicy {
     ///   - operation: the work to attempt.
     /// - Returns: the operation's first successful result.
     /// - Throws: see ``run(clock:random:isolation:onRetry:_:)``.
+    @inlinable
     public func run<Result>(
         isolation: isolated (any Actor)? = #isolation,
         onRetry: (RetryEvent) -> Void = { _ in },
@@ -126,6 +129,7 @@ extension RetryPolicy {
     }
 
     /// Whether a failure was a timeout (an AWS-style budget charges more for those).
+    @usableFromInline
     static func isTimeout(_ error: any Error) -> Bool {
         if let urlError = error as? URLError { return urlError.code == .timedOut }
         if let posixError = error as? POSIXError { return posixError.code == .ETIMEDOUT }

@@ -22,6 +22,7 @@
 ///   - operation: the work to attempt.
 /// - Returns: the operation's first successful result.
 /// - Throws: see ``RetryPolicy/run(clock:random:isolation:onRetry:_:)``.
+@inlinable
 public func retryWithBackoff<Result, C: Clock<Duration>>(
     maxRetries: Int = 3,
     baseDelay: Duration = .seconds(1),
@@ -55,6 +56,7 @@ public func retryWithBackoff<Result, C: Clock<Duration>>(
 ///   - operation: the work to attempt.
 /// - Returns: the operation's first successful result.
 /// - Throws: see ``RetryPolicy/run(clock:random:isolation:onRetry:_:)``.
+@inlinable
 public func retryWithBackoff<Result>(
     maxRetries: Int = 3,
     baseDelay: Duration = .seconds(1),
@@ -93,6 +95,7 @@ public func retryWithBackoff<Result>(
 ///   - operation: the work to attempt.
 /// - Returns: the operation's first successful result.
 /// - Throws: see ``RetryPolicy/run(clock:random:isolation:onRetry:_:)``.
+@inlinable
 public func retryWithBackoff<Result, C: Clock<Duration>>(
     policy: RetryPolicy,
     clock: C,
@@ -112,6 +115,7 @@ public func retryWithBackoff<Result, C: Clock<Duration>>(
 ///   - operation: the work to attempt.
 /// - Returns: the operation's first successful result.
 /// - Throws: see ``RetryPolicy/run(clock:random:isolation:onRetry:_:)``.
+@inlinable
 public func retryWithBackoff<Result>(
     policy: RetryPolicy,
     isolation: isolated (any Actor)? = #isolation,
