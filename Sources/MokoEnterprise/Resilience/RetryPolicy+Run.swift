@@ -48,7 +48,8 @@ extension RetryPolicy {
             func exhausted(_ reason: RetryExhaustedError.Reason) -> RetryExhaustedError {
                 RetryExhaustedError(reason: reason, attempts: retries + 1, totalDelay: totalDelay, lastError: failure)
             }
-            let decision = classifier.decision(for: failure, now: wallClock.currentDate)
+            let calendar = wallClock ?? (clock as? any WallClock) ?? SystemWallClock()
+            let decision = classifier.decision(for: failure, now: calendar.currentDate)
             if case .doNotRetry = decision { throw failure }
             guard retries < maxRetries else { throw exhausted(.maxRetriesReached) }
             let delay: Duration

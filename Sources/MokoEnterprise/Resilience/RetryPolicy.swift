@@ -58,8 +58,9 @@ public struct RetryPolicy: Sendable {
     public var budget: RetryBudget?
     /// Decides which errors are retried.
     public var classifier: RetryClassifier
-    /// The calendar clock used to turn `Retry-After` dates and `x-ratelimit-reset` into waits.
-    public var wallClock: any WallClock
+    /// The calendar clock used to turn `Retry-After` dates and `x-ratelimit-reset` into waits; nil
+    /// uses the clock given to `run` when it is a ``WallClock`` (as `ManualClock` is), else the system's.
+    public var wallClock: (any WallClock)?
 
     /// Creates a policy.
     ///
@@ -73,7 +74,8 @@ public struct RetryPolicy: Sendable {
     ///   - maxRateLimitWait: the longest server-requested wait honoured.
     ///   - budget: a shared retry budget, or nil.
     ///   - classifier: decides which errors are retried.
-    ///   - wallClock: the calendar clock for absolute reset times.
+    ///   - wallClock: the calendar clock for absolute reset times; nil uses the run's clock when it is a
+    ///     ``WallClock``, else the system's.
     public init(
         maxRetries: Int = 3,
         baseDelay: Duration = .seconds(1),
@@ -84,7 +86,7 @@ public struct RetryPolicy: Sendable {
         maxRateLimitWait: Duration = .seconds(3_600),
         budget: RetryBudget? = nil,
         classifier: RetryClassifier = .default,
-        wallClock: any WallClock = SystemWallClock()
+        wallClock: (any WallClock)? = nil
     ) {
         self.maxRetries = maxRetries
         self.baseDelay = baseDelay

@@ -278,4 +278,32 @@ struct RetryPolicyTests {
         #expect(error?.setting == "maxRetries")
         #expect(calls.value == 0)
     }
+
+    @Test func aManualClockAlsoServesAsTheWallClockForResetTimes() async throws {
+        let clock = ManualClock()
+        let reset = Int(clock.currentDate.timeIntervalSince1970) + 45
+        let limited = ResilienceTestHTTPError(
+            statusCode: 429, headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "\(reset)"])
+        let calls = LockedValue(0)
+        _ = try await clock.run {
+            try await retryWithBackoff(maxRetries: 1, jitter: .none, clock: clock) { () async throws -> Int in
+                let call = calls.withLock {
+                    $0 += 1; return $0
+                }
+                if call == 1 { throw limited }
+                return call
+            }
+        }
+        #expect(clock.requestedSleeps == [.seconds(45)])
+    }
+
+    @Test func zeroRetriesCallsOnceAndExplainsWhy() async throws {
+        let clock = ManualClock()
+        let error = await #expect(throws: RetryExhaustedError.self) {
+            try await RetryPolicy(maxRetries: 0).run(clock: clock) { () async throws -> Int in throw unavailable }
+        }
+        #expect(error?.attempts == 1)
+        #expect(error?.totalDelay == .zero)
+        #expect(error?.description.contains("no retries left") == true)
+    }
 }
