@@ -106,6 +106,25 @@ struct RateLimiterTests {
         #expect(!limiter.tryAcquire())
     }
 
+    @MainActor
+    @Test func aNewcomerNeverOvertakesAWaitingCaller() async throws {
+        let clock = ManualClock()
+        let limiter = try makeLimiter(clock: clock, burst: 5)
+        try await limiter.acquire(cost: 4)
+        let big = Task { @MainActor in try await limiter.acquire(cost: 5) }
+        await clock.waitForSleepers(count: 1)
+        #expect(limiter.status.availableTokens == 1)
+        #expect(!limiter.tryAcquire())
+        let small = Task { @MainActor in try await limiter.acquire(cost: 1) }
+        await drainMainActor()
+        #expect(limiter.status.waiting == 2)
+        try await clock.run {
+            try await big.value
+            try await small.value
+        }
+        #expect(clock.requestedSleeps == [.seconds(4), .seconds(1)])
+    }
+
     /// Lets every task already enqueued on the main actor run up to its first suspension.
     @MainActor
     private func drainMainActor() async {
