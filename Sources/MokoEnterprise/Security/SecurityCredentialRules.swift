@@ -58,7 +58,13 @@ enum SecurityCredentialRules {
                 position += 1
                 continue
             }
-            if let match = specificMatch(bytes, at: position, first: byte) ?? genericMatch(bytes, at: position, mode: mode) {
+            var found = specificMatch(bytes, at: position, first: byte)
+            if found == nil, let generic = genericMatch(bytes, at: position, mode: mode) {
+                // A vendor token as the value of `token = …` is reported under its vendor rule.
+                let start = generic.secret.lowerBound
+                found = start < count ? specificMatch(bytes, at: start, first: bytes[start]) ?? generic : generic
+            }
+            if let match = found {
                 matches.append(match)
                 position = max(position + 1, match.secret.upperBound)
             } else {

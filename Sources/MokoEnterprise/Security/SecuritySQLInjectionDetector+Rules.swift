@@ -97,6 +97,8 @@ extension SecuritySQLInjectionDetector {
             {
                 add("sqli-tautology")
             }
+            // ' AND email IS NULL; --
+            if kind(tokens, operand) == UInt8(ascii: "n"), isWord(tokens, after, "is") { add("sqli-tautology") }
             if kind(tokens, operand) == UInt8(ascii: "f") { add("sqli-function-call") }
             if isWord(tokens, operand, "select") { add("sqli-subquery") }
         case UInt8(ascii: "k"):

@@ -51,8 +51,12 @@ extension SecurityValidator {
         }
         // 3. Components.
         let components = normalized.split(separator: "/", omittingEmptySubsequences: true)
-        for component in components where component != "." && component.allSatisfy({ $0 == "." }) {
-            throw fail(.traversalComponent(String(component)))
+        for component in components {
+            // `..;/` is `../` to servers that strip path parameters (Tomcat).
+            let core = component.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            if core.count >= 2 && core.allSatisfy({ $0 == "." }) {
+                throw fail(.traversalComponent(String(component)))
+            }
         }
         // 4. Resolve the root and the path.
         guard let root = Self.realPath(allowedRoot) else { throw fail(.rootUnavailable(allowedRoot)) }
