@@ -26,6 +26,32 @@ extension SecurityCredentialRules {
         Keyword(text: "key", needsBoundary: true, isPasswordLike: false, redacts: false),
     ]
 
+    /// The keyword starting at `start`, trying only those with its first letter.
+    private static func keyword(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Keyword? {
+        let candidates: Range<Int>
+        switch lower(bytes[start]) {
+        case UInt8(ascii: "p"): candidates = 0..<3
+        case UInt8(ascii: "s"): candidates = 3..<4
+        case UInt8(ascii: "t"): candidates = 4..<5
+        case UInt8(ascii: "c"): candidates = 5..<7
+        case UInt8(ascii: "a"): candidates = 7..<8
+        case UInt8(ascii: "b"): candidates = 8..<9
+        case UInt8(ascii: "k"): candidates = 12..<13
+        default: return nil
+        }
+        guard start + 3 <= bytes.count else { return nil }
+        if candidates == 7..<8 {
+            // authorization, api, access, auth: in that order, so the longest wins.
+            if hasPrefixFolded(bytes, start, "authorization") { return keywords[7] }
+            if hasPrefixFolded(bytes, start, "api") { return keywords[9] }
+            if hasPrefixFolded(bytes, start, "access") { return keywords[10] }
+            if hasPrefixFolded(bytes, start, "auth") { return keywords[11] }
+            return nil
+        }
+        for index in candidates where hasPrefixFolded(bytes, start, keywords[index].text) { return keywords[index] }
+        return nil
+    }
+
     /// Lower-cased values containing one of these are placeholders, not secrets.
     private static let stopwords: [[UInt8]] = [
         "example", "changeme", "change_me", "change-me", "xxx", "placeholder", "dummy", "sample", "redacted",
@@ -53,11 +79,7 @@ extension SecurityCredentialRules {
 
     /// The generic keyword rule: `<identifier with keyword> <assignment> <value>`.
     static func genericMatch(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, mode: Mode) -> Match? {
-        let first = lower(bytes[start])
-        guard first == 0x70 || first == 0x73 || first == 0x74 || first == 0x63 || first == 0x61 || first == 0x62
-            || first == 0x6B
-        else { return nil }
-        guard let keyword = keywords.first(where: { hasPrefixFolded(bytes, start, $0.text) }) else { return nil }
+        guard let keyword = keyword(bytes, at: start) else { return nil }
         if keyword.needsBoundary && !isSegmentStart(bytes, start) { return nil }
         var cursor = start + keyword.text.utf8CodeUnitCount
         if mode == .redaction && !keyword.redacts {

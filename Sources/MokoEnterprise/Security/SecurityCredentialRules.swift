@@ -26,22 +26,36 @@ enum SecurityCredentialRules {
 
     // MARK: - Byte classes
 
-    private static let wordClass: [Bool] = (0..<256).map { byte in
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-            || byte == 0x5F
+    @inline(__always) static func isWord(_ byte: UInt8) -> Bool {
+        // Branch-light: letters by case-folding, then digits and `_`.
+        let folded = byte | 0x20
+        return (folded >= 0x61 && folded <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
     }
-
-    @inline(__always) static func isWord(_ byte: UInt8) -> Bool { wordClass[Int(byte)] }
-    @inline(__always) static func isAlnum(_ byte: UInt8) -> Bool { byte != 0x5F && wordClass[Int(byte)] }
+    @inline(__always) static func isAlnum(_ byte: UInt8) -> Bool { byte != 0x5F && isWord(byte) }
     @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     @inline(__always) static func isUpper(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
     @inline(__always) static func isLower(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
     @inline(__always) static func lower(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte | 0x20 : byte }
 
-    /// Bytes at which some rule may start (case-folded for the keyword rule).
-    private static let startClass: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for byte in "gAxhsrnek-apctbGXHSRNEKPCTB".utf8 { table[Int(byte)] = true }
+    /// Byte pairs at which some rule may start, indexed by `first << 8 | second`: vendor prefixes exactly
+    /// (`gh`, `AK`, `--`, `xo`, `sk` ...) and the keyword rule's first two letters in any case. Checking a
+    /// pair instead of a byte skips almost all ordinary text with one table load.
+    private static let startPairs: [Bool] = {
+        var table = [Bool](repeating: false, count: 65_536)
+        let exact = [
+            "gh", "gi", "gl", "AK", "AS", "AB", "AC", "A3", "AI", "--", "xo", "xa", "ho", "sk", "rk", "ey",
+        ]
+        for pair in exact {
+            let bytes = Array(pair.utf8)
+            table[Int(bytes[0]) << 8 | Int(bytes[1])] = true
+        }
+        let folded = ["pa", "pw", "se", "to", "cr", "au", "ap", "ac", "be", "ke", "np"]
+        for pair in folded {
+            let bytes = Array(pair.utf8)
+            for first in [bytes[0], bytes[0] & ~0x20] {
+                for second in [bytes[1], bytes[1] & ~0x20] { table[Int(first) << 8 | Int(second)] = true }
+            }
+        }
         return table
     }()
 
@@ -49,29 +63,32 @@ enum SecurityCredentialRules {
 
     /// All matches in `bytes`, sorted by position and not overlapping.
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, mode: Mode) -> [Match] {
-        var matches: [Match] = []
-        let count = bytes.count
-        var position = 0
-        while position < count {
-            let byte = bytes[position]
-            guard startClass[Int(byte)] else {
-                position += 1
-                continue
+        startPairs.withUnsafeBufferPointer { table in
+            var matches: [Match] = []
+            let count = bytes.count
+            var position = 0
+            // Every rule needs at least two bytes.
+            while position + 1 < count {
+                let byte = bytes[position]
+                guard table[Int(byte) << 8 | Int(bytes[position + 1])] else {
+                    position += 1
+                    continue
+                }
+                var found = specificMatch(bytes, at: position, first: byte)
+                if found == nil, let generic = genericMatch(bytes, at: position, mode: mode) {
+                    // A vendor token as the value of `token = …` is reported under its vendor rule.
+                    let start = generic.secret.lowerBound
+                    found = start < count ? specificMatch(bytes, at: start, first: bytes[start]) ?? generic : generic
+                }
+                if let match = found {
+                    matches.append(match)
+                    position = max(position + 1, match.secret.upperBound)
+                } else {
+                    position += 1
+                }
             }
-            var found = specificMatch(bytes, at: position, first: byte)
-            if found == nil, let generic = genericMatch(bytes, at: position, mode: mode) {
-                // A vendor token as the value of `token = …` is reported under its vendor rule.
-                let start = generic.secret.lowerBound
-                found = start < count ? specificMatch(bytes, at: start, first: bytes[start]) ?? generic : generic
-            }
-            if let match = found {
-                matches.append(match)
-                position = max(position + 1, match.secret.upperBound)
-            } else {
-                position += 1
-            }
+            return matches
         }
-        return matches
     }
 
     /// Convenience for `String` input.

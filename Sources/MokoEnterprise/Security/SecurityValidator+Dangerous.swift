@@ -11,11 +11,14 @@ extension SecurityValidator {
     ///
     /// - Returns: findings in text order, each with a rule id and severity.
     public func detectDangerousPatterns(_ text: String) -> [SecurityFinding] {
-        let lowered = Array(text.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let original = Array(text.utf8)
+        var lowered = original
+        lowered.withUnsafeMutableBufferPointer { buffer in
+            for index in buffer.indices where buffer[index] >= 0x41 && buffer[index] <= 0x5A { buffer[index] |= 0x20 }
+        }
         return lowered.withUnsafeBufferPointer { bytes in
             let matches = SecurityDangerousPatternRules.scan(bytes)
             var locator = SecurityLineLocator(bytes: bytes)
-            let original = Array(text.utf8)
             return matches.map { match in
                 let position = locator.locate(match.range.lowerBound)
                 var lineEnd = match.range.upperBound
@@ -95,7 +98,25 @@ enum SecurityDangerousPatternRules {
         return [0x2F, 0x2D, 0x7E, 0x2E, 0x24, 0x3B, 0x7C, 0x26, 0x0A, 0x29, 0x60].contains(next) ? end : nil
     }
 
+    /// Lower-case byte pairs at which a rule may start, indexed by `first << 8 | second`.
+    private static let startPairs: [Bool] = {
+        var table = [Bool](repeating: false, count: 65_536)
+        for first in [UInt8(ascii: "`"), UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "&"), 0x0A] {
+            for second in 0..<256 { table[Int(first) << 8 | second] = true }
+        }
+        let pairs = ["$(", "${", "rm", "cu", "wg", "ch", "ev", "ex", "os", "sh", ":(", "/d", "/e", "/.", "nc", "mk", "ba"]
+        for pair in pairs {
+            let bytes = Array(pair.utf8)
+            table[Int(bytes[0]) << 8 | Int(bytes[1])] = true
+        }
+        return table
+    }()
+
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [Match] {
+        startPairs.withUnsafeBufferPointer { scan(bytes, pairs: $0) }
+    }
+
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, pairs: UnsafeBufferPointer<Bool>) -> [Match] {
         var matches: [Match] = []
         func add(_ rule: String, _ severity: SecuritySeverity, _ message: String, _ range: Range<Int>) {
             if let last = matches.last, last.ruleID == rule, last.range.overlaps(range) { return }
@@ -104,6 +125,11 @@ enum SecurityDangerousPatternRules {
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
+            let second = index + 1 < bytes.count ? bytes[index + 1] : 0x0A
+            guard pairs[Int(byte) << 8 | Int(second)] else {
+                index += 1
+                continue
+            }
             switch byte {
             case UInt8(ascii: "$"):
                 if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "(") {
