@@ -46,7 +46,8 @@ public struct MetricsCollectorFactory: MetricsFactory, Sendable {
 
     /// Makes a recorder handler: a histogram when `aggregate`, a gauge otherwise.
     public func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
-        MetricsCollectorHandler(collector: collector, key: key(label, dimensions), type: aggregate ? .histogram : .gauge)
+        MetricsCollectorHandler(
+            collector: collector, key: key(label, dimensions), type: aggregate ? .histogram : .gauge)
     }
 
     /// Makes a timer handler (a histogram of seconds).

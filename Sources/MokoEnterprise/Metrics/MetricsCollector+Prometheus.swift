@@ -189,9 +189,11 @@ enum MetricsPrometheusFormat {
         if decimalPoint <= 0 {
             result += "0." + String(repeating: "0", count: -decimalPoint) + String(decoding: digits, as: UTF8.self)
         } else if decimalPoint >= digits.count {
-            result += String(decoding: digits, as: UTF8.self) + String(repeating: "0", count: decimalPoint - digits.count)
+            result +=
+                String(decoding: digits, as: UTF8.self) + String(repeating: "0", count: decimalPoint - digits.count)
         } else {
-            result += String(decoding: digits[0..<decimalPoint], as: UTF8.self) + "."
+            result +=
+                String(decoding: digits[0..<decimalPoint], as: UTF8.self) + "."
                 + String(decoding: digits[decimalPoint...], as: UTF8.self)
         }
         return result

@@ -186,7 +186,8 @@ struct MetricsCollectorState: Sendable {
             return existing
         }
         let normalized = key.normalized
-        let bounds = type == .histogram ? (buckets ?? families[key.name]?.buckets ?? MetricsCollector.defaultBuckets) : nil
+        let bounds =
+            type == .histogram ? (buckets ?? families[key.name]?.buckets ?? MetricsCollector.defaultBuckets) : nil
         var slot = MetricsSlot(
             type: type,
             name: key.name,
@@ -279,7 +280,8 @@ struct MetricsCollectorState: Sendable {
         for position in sortedSlotIndices() {
             let slot = slots[position]
             if result.last?.name != slot.name {
-                result.append(MetricsSnapshot.Family(name: slot.name, type: slot.type, help: help[slot.name], series: []))
+                result.append(
+                    MetricsSnapshot.Family(name: slot.name, type: slot.type, help: help[slot.name], series: []))
             }
             let value: MetricsSnapshot.Value
             switch slot.type {

@@ -37,7 +37,9 @@ public struct PathValidationError: Error, Sendable, Hashable, CustomStringConver
 
     /// What is wrong and what to do.
     public var description: String {
-        let shown = path.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        let shown = path.unicodeScalars.map {
+            $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0)
+        }.joined()
         let explanation: String
         switch reason {
         case .empty: explanation = "the path is empty"

@@ -152,7 +152,8 @@ extension SecurityCredentialRules {
             isWord($0) || $0 == 0x2E || $0 == 0x3D || $0 == 0x2B || $0 == 0x2F || $0 == 0x7E || $0 == 0x2D
         }
         let end = start + length
-        if (10...150).contains(length), isTerminator(bytes, end), isPlausibleSecret(bytes, start..<end, quoted: quote != nil),
+        if (10...150).contains(length), isTerminator(bytes, end),
+            isPlausibleSecret(bytes, start..<end, quoted: quote != nil),
             entropy(bytes, start..<end) >= 3.5
         {
             return Match(
@@ -221,14 +222,23 @@ extension SecurityCredentialRules {
     }
 
     /// Drops identifier-like values, member paths, file paths and placeholders.
-    private static func isPlausibleSecret(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, quoted: Bool) -> Bool {
+    private static func isPlausibleSecret(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, quoted: Bool
+    ) -> Bool {
         let first = bytes[range.lowerBound]
         if first == UInt8(ascii: "/") || first == UInt8(ascii: ".") || first == UInt8(ascii: "~") { return false }
         // ^[a-zA-Z_.-]+$: a word or identifier, not a secret.
-        if range.allSatisfy({ isUpper(bytes[$0]) || isLower(bytes[$0]) || bytes[$0] == 0x5F || bytes[$0] == 0x2E
-            || bytes[$0] == 0x2D })
-        {
+        if range.allSatisfy({
+            isUpper(bytes[$0]) || isLower(bytes[$0]) || bytes[$0] == 0x5F || bytes[$0] == 0x2E
+                || bytes[$0] == 0x2D
+        }) {
             return false
+        }
+        // `minimum_length=12`: an `=` before the end is an expression; base64 pads only at the end.
+        var index = range.lowerBound
+        while index < range.upperBound - 1 {
+            if bytes[index] == 0x3D, bytes[index + 1] != 0x3D { return false }
+            index += 1
         }
         // `self.config.token2` unquoted is code, not a literal.
         if !quoted, range.contains(where: { bytes[$0] == 0x2E }),

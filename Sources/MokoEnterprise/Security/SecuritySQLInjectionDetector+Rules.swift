@@ -13,7 +13,8 @@ extension SecuritySQLInjectionDetector {
 
     /// The index of the next token after `index` that is not a comment (or an opening parenthesis, when
     /// `parentheses` is true).
-    private static func next(_ tokens: [Token], after index: Int, skippingParentheses parentheses: Bool = false) -> Int {
+    private static func next(_ tokens: [Token], after index: Int, skippingParentheses parentheses: Bool = false) -> Int
+    {
         var position = index + 1
         while position < tokens.count,
             tokens[position].kind == UInt8(ascii: "c") || (parentheses && tokens[position].kind == 0x28)
@@ -48,7 +49,9 @@ extension SecuritySQLInjectionDetector {
             switch current {
             case UInt8(ascii: "U"):
                 var after = next(tokens, after: index, skippingParentheses: true)
-                if isWord(tokens, after, "all", "distinct") { after = next(tokens, after: after, skippingParentheses: true) }
+                if isWord(tokens, after, "all", "distinct") {
+                    after = next(tokens, after: after, skippingParentheses: true)
+                }
                 if isWord(tokens, after, "select") { add("sqli-union-select") }
             case 0x3B:
                 if isStatement(tokens, at: next(tokens, after: index)) { add("sqli-stacked-query") }
@@ -64,7 +67,8 @@ extension SecuritySQLInjectionDetector {
             case UInt8(ascii: "n"):
                 if tokens[index].text == Array("xp_cmdshell".utf8) { add("sqli-dangerous-procedure") }
             case UInt8(ascii: "E"):
-                if tokens[index].text == Array("waitfor".utf8), isWord(tokens, next(tokens, after: index), "delay", "time")
+                if tokens[index].text == Array("waitfor".utf8),
+                    isWord(tokens, next(tokens, after: index), "delay", "time")
                 {
                     add("sqli-time-delay")
                 }
@@ -122,8 +126,10 @@ extension SecuritySQLInjectionDetector {
         let rightKind = tokens[right].kind
         if isLiteral(leftKind) && isLiteral(rightKind) { return true }
         guard atBreakout else { return false }
-        let operands: Set<UInt8> = [UInt8(ascii: "1"), UInt8(ascii: "s"), UInt8(ascii: "n"), UInt8(ascii: "f"),
-            UInt8(ascii: "v")]
+        let operands: Set<UInt8> = [
+            UInt8(ascii: "1"), UInt8(ascii: "s"), UInt8(ascii: "n"), UInt8(ascii: "f"),
+            UInt8(ascii: "v"),
+        ]
         guard operands.contains(leftKind), operands.contains(rightKind) else { return false }
         if isLiteral(leftKind) || isLiteral(rightKind) { return true }
         return leftKind == UInt8(ascii: "n") && tokens[left].text == tokens[right].text && !tokens[left].text.isEmpty

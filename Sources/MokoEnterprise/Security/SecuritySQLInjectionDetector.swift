@@ -276,7 +276,8 @@ enum SecuritySQLInjectionDetector {
         }
         // Functions: a known name directly followed by `(`.
         for position in tokens.indices where tokens[position].kind == UInt8(ascii: "n") {
-            if position + 1 < tokens.count, tokens[position + 1].kind == 0x28, functions.contains(tokens[position].text) {
+            if position + 1 < tokens.count, tokens[position + 1].kind == 0x28, functions.contains(tokens[position].text)
+            {
                 tokens[position].kind = UInt8(ascii: "f")
             }
         }

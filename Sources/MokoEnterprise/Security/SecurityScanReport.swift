@@ -12,7 +12,9 @@ public struct SecurityScanReport: Sendable, Hashable {
     public var skipped: [String: String]
 
     /// Creates a report.
-    public init(root: String, findings: [SecurityFinding], filesScanned: Int, bytesScanned: Int, skipped: [String: String]) {
+    public init(
+        root: String, findings: [SecurityFinding], filesScanned: Int, bytesScanned: Int, skipped: [String: String]
+    ) {
         self.root = root
         self.findings = findings
         self.filesScanned = filesScanned

@@ -104,7 +104,9 @@ enum SecurityDangerousPatternRules {
         for first in [UInt8(ascii: "`"), UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "&"), 0x0A] {
             for second in 0..<256 { table[Int(first) << 8 | second] = true }
         }
-        let pairs = ["$(", "${", "rm", "cu", "wg", "ch", "ev", "ex", "os", "sh", ":(", "/d", "/e", "/.", "nc", "mk", "ba"]
+        let pairs = [
+            "$(", "${", "rm", "cu", "wg", "ch", "ev", "ex", "os", "sh", ":(", "/d", "/e", "/.", "nc", "mk", "ba",
+        ]
         for pair in pairs {
             let bytes = Array(pair.utf8)
             table[Int(bytes[0]) << 8 | Int(bytes[1])] = true
@@ -134,14 +136,20 @@ enum SecurityDangerousPatternRules {
             case UInt8(ascii: "$"):
                 if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "(") {
                     if let end = command(bytes, at: skipBlanks(bytes, index + 2)) {
-                        add("shell-command-substitution", .high, "command substitution $(…) runs a program", index..<end)
+                        add(
+                            "shell-command-substitution", .high, "command substitution $(…) runs a program", index..<end
+                        )
                     }
                 } else if has(bytes, index, "${ifs}") {
-                    add("shell-ifs-evasion", .high, "${IFS} is used to smuggle spaces into shell commands", index..<(index + 6))
+                    add(
+                        "shell-ifs-evasion", .high, "${IFS} is used to smuggle spaces into shell commands",
+                        index..<(index + 6))
                 }
             case UInt8(ascii: "`"):
                 if let end = command(bytes, at: skipBlanks(bytes, index + 1)) {
-                    add("shell-command-substitution", .high, "backtick command substitution runs a program", index..<end)
+                    add(
+                        "shell-command-substitution", .high, "backtick command substitution runs a program", index..<end
+                    )
                 }
             case UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "&"), 0x0A:
                 var operatorEnd = index + 1
@@ -162,9 +170,13 @@ enum SecurityDangerousPatternRules {
                     checkRemove(bytes, at: index, add: add)
                 }
             case UInt8(ascii: "c"), UInt8(ascii: "w"):
-                if (has(bytes, index, "curl ") || has(bytes, index, "wget ")) && (index == 0 || !isWordByte(bytes[index - 1])) {
+                if (has(bytes, index, "curl ") || has(bytes, index, "wget "))
+                    && (index == 0 || !isWordByte(bytes[index - 1]))
+                {
                     var cursor = index + 5
-                    while cursor < bytes.count, bytes[cursor] != 0x0A, bytes[cursor] != UInt8(ascii: "|"), cursor - index < 2_048 {
+                    while cursor < bytes.count, bytes[cursor] != 0x0A, bytes[cursor] != UInt8(ascii: "|"),
+                        cursor - index < 2_048
+                    {
                         cursor += 1
                     }
                     if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "|") {
@@ -191,7 +203,9 @@ enum SecurityDangerousPatternRules {
                     add("code-execution-call", .medium, "spawns a process from code", index..<(index + 13))
                 }
             case UInt8(ascii: "e"):
-                if (has(bytes, index, "eval(") || has(bytes, index, "exec(")) && (index == 0 || !isWordByte(bytes[index - 1])) {
+                if (has(bytes, index, "eval(") || has(bytes, index, "exec("))
+                    && (index == 0 || !isWordByte(bytes[index - 1]))
+                {
                     add("code-execution-call", .high, "eval/exec runs a string as code", index..<(index + 5))
                 } else if has(bytes, index, "eval "), index == 0 || !isWordByte(bytes[index - 1]) {
                     let next = skipBlanks(bytes, index + 5)
@@ -205,7 +219,9 @@ enum SecurityDangerousPatternRules {
                 }
             case UInt8(ascii: "s"):
                 if has(bytes, index, "shell=true") {
-                    add("code-execution-call", .high, "subprocess with shell=True runs a shell command", index..<(index + 10))
+                    add(
+                        "code-execution-call", .high, "subprocess with shell=True runs a shell command",
+                        index..<(index + 10))
                 }
             case UInt8(ascii: ":"):
                 if has(bytes, index, ":(){") || has(bytes, index, ":() {") {
@@ -213,7 +229,9 @@ enum SecurityDangerousPatternRules {
                 }
             case UInt8(ascii: "/"):
                 if has(bytes, index, "/dev/tcp/") || has(bytes, index, "/dev/udp/") {
-                    add("reverse-shell", .critical, "opens a network socket from the shell (reverse shell)", index..<(index + 9))
+                    add(
+                        "reverse-shell", .critical, "opens a network socket from the shell (reverse shell)",
+                        index..<(index + 9))
                 } else if has(bytes, index, "/etc/shadow") || has(bytes, index, "/etc/passwd")
                     || has(bytes, index, "/.ssh/id_")
                 {
@@ -280,7 +298,9 @@ enum SecurityDangerousPatternRules {
             (target == UInt8(ascii: "/") && (next <= 0x20 || next == UInt8(ascii: "*") || next == 0x3B))
             || target == UInt8(ascii: "~") || target == UInt8(ascii: "*") || target == UInt8(ascii: "$")
         if isRoot {
-            add("rm-rf-root", .critical, "recursively deletes a root, home or wildcard path", start..<min(bytes.count, cursor + 1))
+            add(
+                "rm-rf-root", .critical, "recursively deletes a root, home or wildcard path",
+                start..<min(bytes.count, cursor + 1))
         } else if force {
             add("rm-recursive-force", .medium, "recursive forced delete", start..<cursor)
         }

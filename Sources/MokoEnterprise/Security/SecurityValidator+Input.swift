@@ -17,7 +17,9 @@ extension SecurityValidator {
         }
         guard !value.isEmpty else { throw fail(.empty, "the value is empty") }
         if let control = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
-            throw fail(.invalidCharacter, "contains the control character U+\(String(control.value, radix: 16, uppercase: true))")
+            throw fail(
+                .invalidCharacter,
+                "contains the control character U+\(String(control.value, radix: 16, uppercase: true))")
         }
         switch type {
         case .identifier:
@@ -89,7 +91,8 @@ extension SecurityValidator {
 
     private static func checkGitHubRepository(_ value: String, fail: Fail) throws(InputValidationError) {
         guard value.utf8.count <= 100 else { throw fail(.tooLong, "longer than 100 characters") }
-        if let bad = firstInvalid(value, allowed: { isASCIIAlphanumeric($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }) {
+        if let bad = firstInvalid(value, allowed: { isASCIIAlphanumeric($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E })
+        {
             throw fail(.invalidCharacter, "'\(bad)' is not allowed: use ASCII letters, digits, '.', '_' and '-'")
         }
         if value == "." || value == ".." { throw fail(.reserved, "'\(value)' is reserved") }
@@ -121,8 +124,12 @@ extension SecurityValidator {
         guard host.utf8.count <= 253 else { throw fail(.tooLong, "the domain is longer than 253 characters") }
         let labels = host.split(separator: ".", omittingEmptySubsequences: false)
         for label in labels {
-            guard !label.isEmpty else { throw fail(.invalidFormat, "the domain has an empty label ('..' or a dot at an end)") }
-            guard label.utf8.count <= 63 else { throw fail(.tooLong, "domain label '\(label)' is longer than 63 characters") }
+            guard !label.isEmpty else {
+                throw fail(.invalidFormat, "the domain has an empty label ('..' or a dot at an end)")
+            }
+            guard label.utf8.count <= 63 else {
+                throw fail(.tooLong, "domain label '\(label)' is longer than 63 characters")
+            }
             if let bad = firstInvalid(String(label), allowed: { isASCIIAlphanumeric($0) || $0 == 0x2D }) {
                 throw fail(.invalidCharacter, "'\(bad)' is not allowed in a domain")
             }

@@ -27,11 +27,15 @@ extension SecurityValidator {
     /// File names that hold secrets by convention and must not be readable by others.
     private static func isSecretFileName(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        if lowered == ".env" || lowered.hasPrefix(".env.") || lowered == ".netrc" || lowered == ".pgpass" { return true }
+        if lowered == ".env" || lowered.hasPrefix(".env.") || lowered == ".netrc" || lowered == ".pgpass" {
+            return true
+        }
         if lowered.hasPrefix("id_rsa") || lowered.hasPrefix("id_ed25519") || lowered.hasPrefix("id_ecdsa") {
             return !lowered.hasSuffix(".pub")
         }
-        for suffix in [".pem", ".key", ".p12", ".pfx", ".keystore", ".jks"] where lowered.hasSuffix(suffix) { return true }
+        for suffix in [".pem", ".key", ".p12", ".pfx", ".keystore", ".jks"] where lowered.hasSuffix(suffix) {
+            return true
+        }
         return lowered.contains("credentials") || lowered.contains("secrets")
     }
 
@@ -61,7 +65,9 @@ extension SecurityValidator {
         }
         if type == UInt32(S_IFDIR) {
             if mode & 0o002 != 0 && mode & UInt32(S_ISVTX) == 0 {
-                add("world-writable-directory", .high, "directory is writable by everyone without the sticky bit: chmod o-w")
+                add(
+                    "world-writable-directory", .high,
+                    "directory is writable by everyone without the sticky bit: chmod o-w")
             }
             return findings
         }
@@ -94,15 +100,20 @@ extension SecurityValidator {
     ///     nil scans every file.
     /// - Returns: findings (most severe first) with file, line and redacted snippet, and scan totals.
     /// - Throws: ``SecurityScanError`` when `root` is not a readable directory.
-    public func scanDirectory(_ root: URL, extensions: Set<String>? = nil) throws(SecurityScanError) -> SecurityScanReport {
+    public func scanDirectory(
+        _ root: URL, extensions: Set<String>? = nil
+    ) throws(SecurityScanError) -> SecurityScanReport {
         guard let resolvedRoot = Self.realPath(root.path) else {
             throw SecurityScanError(path: root.path, reason: "no such directory")
         }
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: resolvedRoot, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: resolvedRoot, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
             throw SecurityScanError(path: root.path, reason: "not a directory")
         }
-        let wanted = extensions.map { Set($0.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) }) }
+        let wanted = extensions.map {
+            Set($0.map { $0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".")) })
+        }
         var state = SecurityDirectoryScan(root: resolvedRoot, configuration: configuration, extensions: wanted)
         state.walk(resolvedRoot)
         let findings = state.findings.sorted { left, right in
@@ -116,7 +127,9 @@ extension SecurityValidator {
     }
 
     /// Like ``scanDirectory(_:extensions:)`` for a path.
-    public func scanDirectory(_ path: String, extensions: Set<String>? = nil) throws(SecurityScanError) -> SecurityScanReport {
+    public func scanDirectory(
+        _ path: String, extensions: Set<String>? = nil
+    ) throws(SecurityScanError) -> SecurityScanReport {
         try scanDirectory(URL(fileURLWithPath: path), extensions: extensions)
     }
 }
@@ -141,7 +154,8 @@ struct SecurityDirectoryScan {
 
     private func isInsideRoot(_ path: String) -> Bool {
         let components = path.split(separator: "/")
-        return components.count >= rootComponents.count && Array(components.prefix(rootComponents.count)) == rootComponents
+        return components.count >= rootComponents.count
+            && Array(components.prefix(rootComponents.count)) == rootComponents
     }
 
     mutating func walk(_ directory: String) {
@@ -170,7 +184,8 @@ struct SecurityDirectoryScan {
                 let ext = (name as NSString).pathExtension.lowercased()
                 guard extensions.contains(ext) else { continue }
             }
-            if let permissionFindings = try? SecurityValidator(configuration: configuration).checkFilePermissions(path) {
+            if let permissionFindings = try? SecurityValidator(configuration: configuration).checkFilePermissions(path)
+            {
                 findings += permissionFindings
             }
             guard Int(info.st_size) <= configuration.maximumFileSize else {
@@ -188,7 +203,10 @@ struct SecurityDirectoryScan {
         }
         defer { try? handle.close() }
         guard let data = try? handle.readToEnd(), !data.isEmpty else { return }
-        let isBinary = data.prefix(8_192).contains(0)
+        let isBinary = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return false }
+            return memchr(base, 0, min(raw.count, 8_192)) != nil
+        }
         if isBinary {
             skipped[path] = "binary"
             return

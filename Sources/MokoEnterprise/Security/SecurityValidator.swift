@@ -77,7 +77,8 @@ public struct SecurityValidator: Sendable {
                 line: position.line,
                 column: position.column,
                 byteRange: match.secret,
-                snippet: SecurityLineLocator.redactedSnippet(bytes, lineStart: position.lineStart, secret: match.secret),
+                snippet: SecurityLineLocator.redactedSnippet(
+                    bytes, lineStart: position.lineStart, secret: match.secret),
                 confidence: match.confidence
             )
         }

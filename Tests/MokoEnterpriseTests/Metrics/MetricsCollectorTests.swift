@@ -62,10 +62,14 @@ struct MetricsCollectorTests {
     @Test func refusesHistogramBucketMismatch() throws {
         let metrics = MetricsCollector(service: "test")
         try metrics.recordHistogram("size_bytes", 10, buckets: [100, 1_000])
-        #expect(throws: MetricsError.bucketMismatch(metric: "size_bytes", registered: [100, 1_000], requested: [1, 2])) {
+        #expect(
+            throws: MetricsError.bucketMismatch(metric: "size_bytes", registered: [100, 1_000], requested: [1, 2])
+        ) {
             try metrics.recordHistogram("size_bytes", 10, buckets: [1, 2])
         }
-        #expect(throws: MetricsError.bucketMismatch(metric: "size_bytes", registered: [100, 1_000], requested: [1, 2])) {
+        #expect(
+            throws: MetricsError.bucketMismatch(metric: "size_bytes", registered: [100, 1_000], requested: [1, 2])
+        ) {
             try metrics.recordHistogram("size_bytes", 10, labels: ["new": "series"], buckets: [1, 2])
         }
         // Omitting buckets uses the registered ones.

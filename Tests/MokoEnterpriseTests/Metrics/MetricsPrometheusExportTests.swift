@@ -174,7 +174,8 @@ struct MetricsSwiftMetricsBackendTests {
 
     @Test func sanitisesLabelsIntoValidNames() throws {
         let metrics = MetricsCollector(service: "test")
-        Counter(label: "http.requests-total", dimensions: [("status.code", "200")], factory: metrics.factory).increment()
+        Counter(label: "http.requests-total", dimensions: [("status.code", "200")], factory: metrics.factory)
+            .increment()
         #expect(metrics.getCounter("http_requests_total", labels: ["status_code": "200"]) == 1)
     }
 

@@ -43,7 +43,9 @@ struct SecurityCorpusTests {
             if !detected { missed.append("[\(detector)] \(row.input)") }
         }
         let rate = Double(rows.count - missed.count) / Double(rows.count) * 100
-        print("security corpus: \(rows.count) malicious inputs \(perDetector), detection rate \(String(format: "%.1f", rate)) %")
+        print(
+            "security corpus: \(rows.count) malicious inputs \(perDetector), detection rate \(String(format: "%.1f", rate)) %"
+        )
         #expect(missed.isEmpty, "missed:\n\(missed.joined(separator: "\n"))")
     }
 
@@ -59,7 +61,9 @@ struct SecurityCorpusTests {
             if !detectors.isEmpty { flagged.append("\(detectors) \(row.input)") }
         }
         let rate = Double(flagged.count) / Double(rows.count) * 100
-        print("security corpus: \(rows.count) benign inputs, false-positive rate \(String(format: "%.2f", rate)) % (\(flagged.count) flagged)")
+        print(
+            "security corpus: \(rows.count) benign inputs, false-positive rate \(String(format: "%.2f", rate)) % (\(flagged.count) flagged)"
+        )
         for line in flagged { print("  flagged: \(line)") }
         #expect(rate <= 1.0, "flagged:\n\(flagged.joined(separator: "\n"))")
     }

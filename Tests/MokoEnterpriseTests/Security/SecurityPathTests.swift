@@ -13,8 +13,10 @@ struct SecurityPathTests {
         let root = directory.appending("root").path
         try FileManager.default.createDirectory(atPath: root + "/docs", withIntermediateDirectories: true)
         try Data("x".utf8).write(to: URL(fileURLWithPath: root + "/docs/a..b.txt"))
-        try FileManager.default.createDirectory(atPath: directory.appending("root2").path, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: directory.appending("outside").path, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory.appending("root2").path, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: directory.appending("outside").path, withIntermediateDirectories: true)
         try body(root, directory)
     }
 
@@ -22,10 +24,13 @@ struct SecurityPathTests {
         try withRoot { root, _ in
             let resolvedRoot = try #require(realpathString(root))
             #expect(try validator.validatePath("docs/a..b.txt", allowedRoot: root) == resolvedRoot + "/docs/a..b.txt")
-            #expect(try validator.validatePath("docs/new-file.txt", allowedRoot: root) == resolvedRoot + "/docs/new-file.txt")
+            #expect(
+                try validator.validatePath("docs/new-file.txt", allowedRoot: root) == resolvedRoot
+                    + "/docs/new-file.txt")
             #expect(try validator.validatePath("./docs/./x", allowedRoot: root) == resolvedRoot + "/docs/x")
             #expect(try validator.validatePath(root + "/docs", allowedRoot: root) == resolvedRoot + "/docs")
-            #expect(try validator.validatePath("docs/%20space.txt", allowedRoot: root) == resolvedRoot + "/docs/ space.txt")
+            #expect(
+                try validator.validatePath("docs/%20space.txt", allowedRoot: root) == resolvedRoot + "/docs/ space.txt")
         }
     }
 

