@@ -231,7 +231,11 @@ public final class MetricsCollector: Sendable {
 
     /// Removes every series and help text (registered types go with them).
     public func reset() {
-        state.withLock { $0 = MetricsCollectorState() }
+        state.withLock { state in
+            let generation = state.generation + 1
+            state = MetricsCollectorState()
+            state.generation = generation
+        }
     }
 
     // MARK: - Internals

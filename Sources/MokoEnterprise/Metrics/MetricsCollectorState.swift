@@ -68,6 +68,8 @@ struct MetricsCollectorState: Sendable {
     var droppedErrorCount = 0
     /// Live slot indices in export order; nil when a series was added or removed since the last export.
     var exportOrder: [Int]?
+    /// Changes when slots are invalidated (reset), so handles know their slot index is stale.
+    var generation = 0
 
     static let maximumRecordedErrors = 100
 

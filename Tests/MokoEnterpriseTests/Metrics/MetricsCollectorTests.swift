@@ -227,4 +227,19 @@ struct MetricsCollectorTests {
         #expect(throws: MetricsError.self) { try metrics.writePrometheus(to: url) }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
+
+    @Test func counterHandlesIncrementTheSameSeriesAndSurviveReset() throws {
+        let metrics = MetricsCollector(service: "test")
+        let handle = try metrics.counter("jobs_total", labels: ["queue": "a"])
+        handle.increment()
+        handle.increment(by: 2)
+        try metrics.increment("jobs_total", labels: ["queue": "a"])
+        #expect(metrics.getCounter("jobs_total", labels: ["queue": "a"]) == 4)
+        metrics.reset()
+        try metrics.setGauge("other", 1)
+        handle.increment()
+        #expect(handle.value == 1)
+        #expect(metrics.getGauge("other") == 1)
+        #expect(throws: MetricsError.self) { try metrics.counter("other") }
+    }
 }
