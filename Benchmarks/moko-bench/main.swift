@@ -10,7 +10,7 @@ import Foundation
 let sections: [(name: String, run: @Sendable () async throws -> [BenchRow])] = [
     // Sections register here, e.g. ("resilience", ResilienceBenchmarks.run).
     ("resilience", ResilienceBenchmarks.run),
-    ("metrics-security", MetricsSecurityBenchmarks.run)
+    ("metrics-security", MetricsSecurityBenchmarks.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
