@@ -68,7 +68,8 @@ struct AuditAtomicFile {
             let code = errno
             discard()
             throw AuditError(
-                .fileAccess, "cannot move the new file to \(destination.path) (errno \(code)); the old file is unchanged"
+                .fileAccess,
+                "cannot move the new file to \(destination.path) (errno \(code)); the old file is unchanged"
             )
         }
     }

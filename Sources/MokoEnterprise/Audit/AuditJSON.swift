@@ -114,14 +114,22 @@ enum AuditJSON {
         }
 
         mutating func skipWhitespace() {
-            while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
         }
 
-        mutating func expect(_ literal: String) throws {
-            let expected = Array(literal.utf8)
-            guard index + expected.count <= bytes.count, Array(bytes[index..<index + expected.count]) == expected
-            else { throw error("expected \(literal)") }
-            index += expected.count
+        mutating func expect(_ literal: StaticString) throws {
+            let count = literal.utf8CodeUnitCount
+            guard index + count <= bytes.count else { throw error("expected \(literal)") }
+            let start = literal.utf8Start
+            for offset in 0..<count where bytes[index + offset] != start[offset] {
+                throw error("expected \(literal)")
+            }
+            index += count
         }
 
         mutating func parseValue(depth: Int) throws -> AuditValue {

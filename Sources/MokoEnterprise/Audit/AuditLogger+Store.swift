@@ -39,7 +39,8 @@ extension AuditLogger {
                     );
                     """)
             try db.execute(
-                sql: "INSERT INTO audit_chain (id, head_seq, head_hash, anchor_seq, anchor_hash) VALUES (1, 0, ?, 0, ?)",
+                sql:
+                    "INSERT INTO audit_chain (id, head_seq, head_hash, anchor_seq, anchor_hash) VALUES (1, 0, ?, 0, ?)",
                 arguments: [genesisHash, genesisHash])
         }
         return migrator
@@ -86,7 +87,8 @@ extension AuditLogger {
         var detailsJSON: [UInt8] = []
         AuditJSON.writeObject(details, into: &detailsJSON)
         let record = AuditRecord(
-            seq: 0, timestampMilliseconds: timestamp, eventType: AuditEventType(AuditSanitizer.line(event.type.rawValue)),
+            seq: 0, timestampMilliseconds: timestamp,
+            eventType: AuditEventType(AuditSanitizer.line(event.type.rawValue)),
             name: AuditSanitizer.line(event.name), severity: event.severity, outcome: event.outcome,
             service: service, host: host, user: user, sessionID: sessionID,
             transactionID: AuditSanitizer.line(event.transactionID), action: AuditSanitizer.line(event.action),

@@ -60,7 +60,8 @@ extension AuditLogger {
                         walker.fail(
                             AuditChainFailure(
                                 seq: prune.seq, kind: .anchorMismatch,
-                                reason: "the pruning record declares \(prune.declared.map(\.description) ?? "no anchor") "
+                                reason:
+                                    "the pruning record declares \(prune.declared.map(\.description) ?? "no anchor") "
                                     + "but the stored anchor is \(state.anchor)"))
                     } else if newestPrune == nil && state.anchor != .genesis {
                         walker.fail(
@@ -97,8 +98,9 @@ extension AuditLogger {
         } catch {
             throw AuditError(.fileAccess, "cannot read \(url.path) (\(error.localizedDescription))")
         }
-        return verifyExport(lines: data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false))
-            { walker in walker.finish(expectedHead: expectedHead, headSource: "expected head") }
+        return verifyExport(lines: data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)) {
+            walker in walker.finish(expectedHead: expectedHead, headSource: "expected head")
+        }
     }
 
     /// Parses exported lines and walks them.
@@ -187,7 +189,8 @@ extension AuditLogger {
                     while let row = try rows.next() {
                         switch Self.decode(row) {
                         case .success(let decoded):
-                            var line = decoded.record.canonicalBytes(includingHash: true, detailsJSON: decoded.detailsJSON)
+                            var line = decoded.record.canonicalBytes(
+                                includingHash: true, detailsJSON: decoded.detailsJSON)
                             line.append(UInt8(ascii: "\n"))
                             try file.write(line)
                             head = decoded.record.position

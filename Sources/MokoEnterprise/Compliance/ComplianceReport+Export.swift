@@ -264,7 +264,9 @@ extension ComplianceReport {
         let grouped = Dictionary(grouping: rows, by: \.section)
         for section in Self.sectionOrder {
             guard let sectionRows = grouped[section] else { continue }
-            lines += ["", "## \(Self.sectionTitles[section] ?? section)", "", "| Item | Key | Value |", "|---|---|---|"]
+            lines += [
+                "", "## \(Self.sectionTitles[section] ?? section)", "", "| Item | Key | Value |", "|---|---|---|",
+            ]
             for row in sectionRows {
                 lines.append("| \(cell(row.item)) | \(cell(row.key)) | \(cell(row.value)) |")
             }

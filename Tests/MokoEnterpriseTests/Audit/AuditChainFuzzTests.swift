@@ -23,10 +23,13 @@ private struct AuditFuzzRandom: RandomNumberGenerator {
         for index in 0..<count {
             clock.advance(by: .milliseconds(137))
             switch index % 6 {
-            case 0: try logger.logEvent("step_\(index)", details: ["index": .int(index), "ratio": .double(Double(index) / 7)])
+            case 0:
+                try logger.logEvent(
+                    "step_\(index)", details: ["index": .int(index), "ratio": .double(Double(index) / 7)])
             case 1:
                 try logger.logSecurityEvent(
-                    "authn_login_fail", severity: AuditSeverity.allCases[index % 5], details: ["ip": "192.0.2.\(index)"],
+                    "authn_login_fail", severity: AuditSeverity.allCases[index % 5],
+                    details: ["ip": "192.0.2.\(index)"],
                     outcome: .failure)
             case 2: try logger.logAccess(resource: "repo/\(index)", action: "write", allowed: index % 4 == 0)
             case 3:
@@ -117,7 +120,9 @@ private struct AuditFuzzRandom: RandomNumberGenerator {
             let affected = choice == 9 ? Array(a...last) : (choice >= 7 ? [low, high] : [a])
             let saved = try tamperer.read { db in
                 try Row.fetchAll(
-                    db, sql: "SELECT * FROM audit_record WHERE seq IN (\(affected.map(String.init).joined(separator: ",")))")
+                    db,
+                    sql: "SELECT * FROM audit_record WHERE seq IN (\(affected.map(String.init).joined(separator: ",")))"
+                )
             }
 
             let expected: Int
@@ -136,7 +141,8 @@ private struct AuditFuzzRandom: RandomNumberGenerator {
                 expected = a
                 what = "edit \(column) of seq \(a)"
             case 5, 6:
-                try tamperer.write { db in try db.execute(sql: "DELETE FROM audit_record WHERE seq = ?", arguments: [a]) }
+                try tamperer.write { db in try db.execute(sql: "DELETE FROM audit_record WHERE seq = ?", arguments: [a])
+                }
                 expected = a
                 what = "delete seq \(a)"
             case 7, 8:
@@ -185,7 +191,7 @@ private struct AuditFuzzRandom: RandomNumberGenerator {
         let clock = ManualClock()
         let logger = try AuditLogger(
             service: "fuzz", directory: directory.url, user: "fuzzer", wallClock: clock, durability: .normal)
-        try await Self.seed(logger, clock: clock, count: 40)
+        try await Self.seed(logger, clock: clock, count: 24)
         let export = directory.appending("audit.jsonl")
         let head = try logger.exportJSONL(to: export)
         #expect(try logger.verify(jsonl: export, expectedHead: head).isValid)
@@ -268,7 +274,32 @@ private struct AuditFuzzRandom: RandomNumberGenerator {
         #expect(try check(edited)?.kind == .modified)
         var garbage = lines
         garbage[6] = "{not json"
-        #expect(try check(garbage) == AuditChainFailure(seq: 7, kind: .malformed, reason: try #require(try check(garbage)?.reason)))
+        #expect(
+            try check(garbage)
+                == AuditChainFailure(seq: 7, kind: .malformed, reason: try #require(try check(garbage)?.reason)))
         #expect(try check(Array(lines.dropFirst()))?.seq == 1)
+    }
+
+    @Test func loggingFailureThrowsAndTheTransactionBodyDoesNotRun() async throws {
+        let directory = try TemporaryDirectory(prefix: "audit-failure")
+        defer { directory.remove() }
+        let clock = ManualClock()
+        let logger = try AuditLogger(
+            service: "failing", directory: directory.url, user: "u", wallClock: clock, durability: .normal)
+        try logger.logEvent("ok")
+        try Self.dropChainState(logger)
+
+        #expect(throws: StoreError.self) { try logger.logEvent("lost") }
+        let ran = LockedValue(false)
+        await #expect(throws: StoreError.self) {
+            try await logger.transaction("never") { _ in ran.withLock { $0 = true } }
+        }
+        #expect(ran.value == false)
+        #expect(throws: StoreError.self) { try logger.verify() }
+    }
+
+    private static func dropChainState(_ logger: AuditLogger) throws {
+        let queue = try DatabaseQueue(path: logger.databaseURL.path)
+        try queue.write { db in try db.execute(sql: "DELETE FROM audit_chain") }
     }
 }

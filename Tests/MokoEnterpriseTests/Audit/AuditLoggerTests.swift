@@ -106,7 +106,8 @@ private struct AuditLoggerTestFailure: Error, CustomStringConvertible {
                 "password": "plainvalue99",
                 "nested": ["list": [.string(Self.githubToken)]],
             ])
-        try logger.logSecurityEvent("token_used \(Self.githubToken)", severity: .high, details: ["key": .string(Self.awsKey)])
+        try logger.logSecurityEvent(
+            "token_used \(Self.githubToken)", severity: .high, details: ["key": .string(Self.awsKey)])
         try await logger.transaction("rotate") { txn in
             try txn.logError(AuditLoggerTestFailure())
         }
@@ -209,7 +210,8 @@ private struct AuditLoggerTestFailure: Error, CustomStringConvertible {
             startDate: clock.epoch, endDate: dayTwo.addingTimeInterval(1), filterBy: .eventTypes([.security]))
         #expect(security.records.map(\.name) == ["day0_probe", "authn_login_fail", "authz_fail"])
         let critical = try logger.generateReport(
-            startDate: clock.epoch, endDate: dayTwo.addingTimeInterval(1), filterBy: AuditFilter(severities: [.critical]))
+            startDate: clock.epoch, endDate: dayTwo.addingTimeInterval(1),
+            filterBy: AuditFilter(severities: [.critical]))
         #expect(critical.records.map(\.name) == ["authz_fail"])
         #expect(throws: AuditError.self) { try logger.generateReport(startDate: dayTwo, endDate: dayOne) }
     }
@@ -331,7 +333,8 @@ private struct AuditLoggerTestFailure: Error, CustomStringConvertible {
         let garbage = Data(repeating: 0xAB, count: 4096)
         try garbage.write(to: damaged.appendingPathComponent("audit_svc.sqlite"))
         #expect(throws: StoreError.self) { try AuditLogger(service: "svc", directory: damaged, wallClock: clock) }
-        #expect(FileManager.default.contents(atPath: damaged.appendingPathComponent("audit_svc.sqlite").path) == garbage)
+        #expect(
+            FileManager.default.contents(atPath: damaged.appendingPathComponent("audit_svc.sqlite").path) == garbage)
 
         #expect(throws: AuditError.self) {
             try AuditLogger(service: "svc", directory: directory.url, retentionDays: 0, wallClock: clock)
@@ -362,8 +365,12 @@ private struct AuditLoggerTestFailure: Error, CustomStringConvertible {
         let clock = ManualClock()
         let logger = try makeLogger(directory, clock: clock)
         try logger.log(
-            .change(object: "repo/é", action: "update", before: "private", after: "public", rolledBack: true,
-                details: ["ratio": 0.1, "big": 1e21, "tiny": .double(.leastNonzeroMagnitude), "neg": -0.0, "nan": .double(.nan), "n": nil]))
+            .change(
+                object: "repo/é", action: "update", before: "private", after: "public", rolledBack: true,
+                details: [
+                    "ratio": 0.1, "big": 1e21, "tiny": .double(.leastNonzeroMagnitude), "neg": -0.0,
+                    "nan": .double(.nan), "n": nil,
+                ]))
         try logger.log(
             AuditEvent(
                 type: .transactionEnd, name: "t\u{2028}x", severity: .critical, outcome: .failure, message: "m",

@@ -38,7 +38,8 @@ private struct ComplianceTestFailure: Error {}
         try logger.logAccess(resource: "repo/b", action: "admin", allowed: false)
         try logger.logAccess(resource: "repo/<c>,\"quoted\"", action: "delete", allowed: false)
         try logger.logChange(object: "settings/visibility", action: "update", before: "private", after: "public")
-        try logger.logChange(object: "settings/visibility", action: "update", before: "public", after: "private", rolledBack: true)
+        try logger.logChange(
+            object: "settings/visibility", action: "update", before: "public", after: "private", rolledBack: true)
         try logger.logChange(object: "branch|main", action: "protect", before: "off", after: "on\nstrict")
         try logger.logError("disk almost full")
 
@@ -75,7 +76,10 @@ private struct ComplianceTestFailure: Error {}
 
         #expect(report.securityEvents.total == 4)
         #expect(report.securityEvents.bySeverity == ["CRITICAL": 2, "HIGH": 1, "MEDIUM": 0, "LOW": 1, "INFO": 0])
-        #expect(report.securityEvents.critical.map(\.name) == ["authz_fail <script>alert(1)</script>", "privilege_escalation"])
+        #expect(
+            report.securityEvents.critical.map(\.name) == [
+                "authz_fail <script>alert(1)</script>", "privilege_escalation",
+            ])
         #expect(report.securityEvents.high.map(\.name) == ["authn_login_fail"])
 
         #expect(report.accessLog.total == 5 && report.accessLog.allowed == 3 && report.accessLog.denied == 2)
@@ -145,14 +149,17 @@ private struct ComplianceTestFailure: Error {}
         #expect(!html.contains("<script"))
         #expect(!html.contains("<b>eve</b>"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
-        #expect(!html.contains("src=") && !html.contains("href=") && !html.contains("http://") && !html.contains("https://"))
+        #expect(
+            !html.contains("src=") && !html.contains("href=") && !html.contains("http://") && !html.contains("https://")
+        )
         #expect(html.contains(report.chain.head.hash))
 
         // Markdown: one table per section, cells escaped so every row has exactly four pipes.
         let markdown = try reporter.export(report, format: "md")
-        for title in ["Report metadata", "Audit summary", "Security events", "Access log", "Changes and rollbacks",
-            "Compliance metrics", "Audit chain"]
-        {
+        for title in [
+            "Report metadata", "Audit summary", "Security events", "Access log", "Changes and rollbacks",
+            "Compliance metrics", "Audit chain",
+        ] {
             #expect(markdown.contains("## \(title)"))
         }
         for line in markdown.split(separator: "\n") where line.hasPrefix("|") {
