@@ -131,11 +131,16 @@ extension AuditLogger {
         var records: [AuditRecord] = []
         if collect { records.reserveCapacity(items.count) }
         let statement = try db.cachedStatement(sql: insertSQL)
+        var timestamp: (milliseconds: Int, text: String)?
         for (template, detailsJSON) in items {
             var record = template
             record.seq = head.seq + 1
             record.prevHash = head.hash
-            let body = record.canonicalBytes(includingHash: false, detailsJSON: detailsJSON)
+            if timestamp?.milliseconds != record.timestampMilliseconds {
+                timestamp = (record.timestampMilliseconds, record.timestampText)
+            }
+            let body = record.canonicalBytes(
+                includingHash: false, detailsJSON: detailsJSON, timestampText: timestamp?.text)
             guard body.count <= maximumRecordBytes else {
                 throw AuditError(
                     .recordTooLarge,

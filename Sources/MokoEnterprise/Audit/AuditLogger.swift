@@ -138,8 +138,9 @@ public final class AuditLogger: Sendable {
     /// `hex(SHA-256(utf8(prevHash) ‖ body))`: the chain rule.
     static func chainHash(prevHash: String, body: [UInt8]) -> String {
         var hasher = SHA256()
-        hasher.update(data: Array(prevHash.utf8))
-        hasher.update(data: body)
+        var prevHash = prevHash
+        prevHash.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        body.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         return AuditJSON.hex(hasher.finalize())
     }
 

@@ -81,7 +81,11 @@ public struct AuditRecord: Sendable, Hashable {
 
     /// Writes the canonical form by hand, fields in sorted key order (same bytes as
     /// `AuditJSON.writeObject(jsonObject)`, without building a dictionary; a test checks they agree).
-    func canonicalBytes(includingHash: Bool, detailsJSON: [UInt8]? = nil) -> [UInt8] {
+    func canonicalBytes(
+        includingHash: Bool,
+        detailsJSON: [UInt8]? = nil,
+        timestampText cachedTimestamp: String? = nil
+    ) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(384)
         var first = true
@@ -144,7 +148,7 @@ public struct AuditRecord: Sendable, Hashable {
             AuditJSON.writeString(severity.rawValue, into: &out)
         }
         key("timestamp")
-        AuditJSON.writeString(timestampText, into: &out)
+        AuditJSON.writeString(cachedTimestamp ?? timestampText, into: &out)
         if let transactionID {
             key("transaction_id")
             AuditJSON.writeString(transactionID, into: &out)

@@ -127,6 +127,28 @@ private struct AuditLoggerTestFailure: Error, CustomStringConvertible {
         #expect(try logger.verify().isValid)
     }
 
+    @Test func everyKindOfCredentialIsRedactedAsTheRedactorWould() throws {
+        let directory = try TemporaryDirectory(prefix: "audit-redact-kinds")
+        defer { directory.remove() }
+        let logger = try makeLogger(directory, clock: ManualClock())
+        let samples = [
+            Self.githubToken, "github_pat_" + String(repeating: "a1B2", count: 20) + "xy", Self.awsKey,
+            "ASIAY34FZKBOKMUTVV7A", "xoxb-1234567890-abcdefghij", "sk_live_" + String(repeating: "9", count: 24),
+            "Authorization: Bearer abcdefgh.ijklmnop", "PASSWORD=Sup3rS3cret!", "secret: letmein42",
+            "api_key=\"k-123456\"", "Token = abcdef123456", "credentials=alice:pw123456",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----", "naïve password=hunter2secret",
+        ]
+        let details = Dictionary(
+            uniqueKeysWithValues: samples.enumerated().map { ("sample\($0.offset)", AuditValue.string($0.element)) })
+        let record = try logger.logEvent("credential_samples", details: details)
+        for (index, sample) in samples.enumerated() {
+            let stored = try #require(record.details["sample\(index)"]?.stringValue)
+            #expect(stored == SecretRedactor.redact(sample), "sample \(index)")
+            #expect(stored != sample, "sample \(index) was not redacted")
+        }
+        #expect(try logger.records().first?.details == record.details)
+    }
+
     @Test func lineBreaksAreStrippedFromOneLineFieldsAndEscapedInDetails() throws {
         let directory = try TemporaryDirectory(prefix: "audit-crlf")
         defer { directory.remove() }
