@@ -127,6 +127,7 @@ let package = Package(
                 "MokoEnterprise",
                 "MokoEnterpriseTestSupport",
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings

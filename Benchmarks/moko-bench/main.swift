@@ -11,6 +11,7 @@ let sections: [(name: String, run: @Sendable () async throws -> [BenchRow])] = [
     // Sections register here, e.g. ("resilience", ResilienceBenchmarks.run).
     ("resilience", ResilienceBenchmarks.run),
     ("metrics-security", MetricsSecurityBenchmarks.run),
+    ("audit", AuditBenchmarks.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

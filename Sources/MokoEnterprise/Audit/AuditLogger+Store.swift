@@ -1,0 +1,308 @@
+import Foundation
+import GRDB
+
+extension AuditLogger {
+    /// The store's schema: the records, and one row holding the chain's head and anchor.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("audit-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_record (
+                        seq INTEGER PRIMARY KEY,
+                        timestamp_ms INTEGER NOT NULL,
+                        event_type TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        severity TEXT,
+                        outcome TEXT NOT NULL,
+                        service TEXT NOT NULL,
+                        host TEXT NOT NULL,
+                        user_name TEXT NOT NULL,
+                        session_id TEXT NOT NULL,
+                        transaction_id TEXT,
+                        action TEXT,
+                        object TEXT,
+                        message TEXT,
+                        duration_seconds REAL,
+                        rolled_back INTEGER,
+                        details TEXT NOT NULL,
+                        prev_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_record_timestamp ON audit_record(timestamp_ms);
+                    CREATE TABLE audit_chain (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        head_seq INTEGER NOT NULL,
+                        head_hash TEXT NOT NULL,
+                        anchor_seq INTEGER NOT NULL,
+                        anchor_hash TEXT NOT NULL
+                    );
+                    """)
+            try db.execute(
+                sql:
+                    "INSERT INTO audit_chain (id, head_seq, head_hash, anchor_seq, anchor_hash) VALUES (1, 0, ?, 0, ?)",
+                arguments: [genesisHash, genesisHash])
+        }
+        return migrator
+    }
+
+    /// The chain's head and anchor, from the `audit_chain` row.
+    static func readChainState(_ db: Database) throws -> (head: AuditHead, anchor: AuditHead) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM audit_chain WHERE id = 1"),
+            let headSeq = Int.fromDatabaseValue(row["head_seq"] as DatabaseValue),
+            let headHash = String.fromDatabaseValue(row["head_hash"] as DatabaseValue),
+            let anchorSeq = Int.fromDatabaseValue(row["anchor_seq"] as DatabaseValue),
+            let anchorHash = String.fromDatabaseValue(row["anchor_hash"] as DatabaseValue)
+        else {
+            throw StoreError(
+                path: db.configuration.label ?? "audit store",
+                reason: "the audit chain state is missing or damaged; run verify() and keep the file for investigation"
+            )
+        }
+        return (AuditHead(seq: headSeq, hash: headHash), AuditHead(seq: anchorSeq, hash: anchorHash))
+    }
+
+    private static let insertSQL = """
+        INSERT INTO audit_record (seq, timestamp_ms, event_type, name, severity, outcome, service, host, user_name,
+            session_id, transaction_id, action, object, message, duration_seconds, rolled_back, details, prev_hash, hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// An event cleaned and stamped, waiting for its chain position.
+    private struct Pending {
+        var record: AuditRecord
+        var detailsJSON: [UInt8]
+    }
+
+    /// Sanitises and stamps `event` (outside the write lock).
+    private func prepare(_ event: AuditEvent, timestamp: Int) throws -> Pending {
+        let estimate = Self.approximateSize(event)
+        guard estimate <= Self.maximumRecordBytes else {
+            throw AuditError(
+                .recordTooLarge,
+                "the \"\(AuditSanitizer.line(String(event.name.prefix(80))))\" record holds about \(estimate) bytes; "
+                    + "the limit is \(Self.maximumRecordBytes) — log a summary or a reference instead")
+        }
+        let details = AuditSanitizer.details(event.details)
+        var detailsJSON: [UInt8] = []
+        AuditJSON.writeObject(details, into: &detailsJSON)
+        let record = AuditRecord(
+            seq: 0, timestampMilliseconds: timestamp,
+            eventType: AuditEventType(AuditSanitizer.line(event.type.rawValue)),
+            name: AuditSanitizer.line(event.name), severity: event.severity, outcome: event.outcome,
+            service: service, host: host, user: user, sessionID: sessionID,
+            transactionID: AuditSanitizer.line(event.transactionID), action: AuditSanitizer.line(event.action),
+            object: AuditSanitizer.line(event.object), message: AuditSanitizer.line(event.message),
+            durationSeconds: event.durationSeconds.map { $0.isFinite ? $0 : 0 }, rolledBack: event.rolledBack,
+            details: details, prevHash: "", hash: "")
+        return Pending(record: record, detailsJSON: detailsJSON)
+    }
+
+    private static func approximateSize(_ event: AuditEvent) -> Int {
+        func size(_ value: AuditValue) -> Int {
+            switch value {
+            case .string(let string): return string.utf8.count + 2
+            case .array(let array): return array.reduce(2) { $0 + size($1) + 1 }
+            case .object(let object): return object.reduce(2) { $0 + $1.key.utf8.count + 4 + size($1.value) }
+            default: return 8
+            }
+        }
+        let fields = [event.name, event.action, event.object, event.message, event.transactionID]
+            .reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+        return fields + size(.object(event.details))
+    }
+
+    /// Appends `events` to the chain in one immediate transaction; all or nothing.
+    func append(_ events: [AuditEvent], collect: Bool) throws -> (head: AuditHead, records: [AuditRecord]) {
+        let timestamp = AuditTimestamp.milliseconds(wallClock.currentDate)
+        let pending = try events.map { try prepare($0, timestamp: timestamp) }
+        return try write("write audit records") { db in
+            try Self.insert(pending.map { ($0.record, $0.detailsJSON) }, db: db, collect: collect)
+        }
+    }
+
+    /// Inserts prepared records after the current head and moves the head; runs inside a transaction.
+    static func insert(
+        _ items: [(record: AuditRecord, detailsJSON: [UInt8])],
+        db: Database,
+        collect: Bool
+    ) throws -> (head: AuditHead, records: [AuditRecord]) {
+        var head = try readChainState(db).head
+        var records: [AuditRecord] = []
+        if collect { records.reserveCapacity(items.count) }
+        let statement = try db.cachedStatement(sql: insertSQL)
+        var timestamp: (milliseconds: Int, text: String)?
+        for (template, detailsJSON) in items {
+            var record = template
+            record.seq = head.seq + 1
+            record.prevHash = head.hash
+            if timestamp?.milliseconds != record.timestampMilliseconds {
+                timestamp = (record.timestampMilliseconds, record.timestampText)
+            }
+            let body = record.canonicalBytes(
+                includingHash: false, detailsJSON: detailsJSON, timestampText: timestamp?.text)
+            guard body.count <= maximumRecordBytes else {
+                throw AuditError(
+                    .recordTooLarge,
+                    "the \"\(record.name.prefix(80))\" record is \(body.count) bytes; the limit is "
+                        + "\(maximumRecordBytes) — log a summary or a reference instead")
+            }
+            record.hash = chainHash(prevHash: record.prevHash, body: body)
+            try statement.execute(arguments: [
+                record.seq, record.timestampMilliseconds, record.eventType.rawValue, record.name,
+                record.severity?.rawValue, record.outcome.rawValue, record.service, record.host, record.user,
+                record.sessionID, record.transactionID, record.action, record.object, record.message,
+                record.durationSeconds, record.rolledBack, String(decoding: detailsJSON, as: UTF8.self),
+                record.prevHash, record.hash,
+            ])
+            head = record.position
+            if collect { records.append(record) }
+        }
+        try db.execute(
+            sql: "UPDATE audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1", arguments: [head.seq, head.hash])
+        return (head, records)
+    }
+
+    /// Runs `body` in an immediate write transaction (rolled back when it throws).
+    func write<T>(_ what: String, _ body: (Database) throws -> T) throws -> T {
+        try storeCall(what) {
+            try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError(path: databaseURL.path, reason: "cannot \(what)") }
+                return result
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// The stored records in chain order, optionally limited to a period and to some event types.
+    ///
+    /// - Parameters:
+    ///   - start: the earliest timestamp included (inclusive); `nil` for no lower bound.
+    ///   - end: the first timestamp excluded (the period is half-open, `start ..< end`); `nil` for no bound.
+    ///   - types: the event types to return; `nil` for all.
+    /// - Throws: ``StoreError`` when the store cannot be read or a record is damaged (run ``verify()``).
+    public func records(
+        from start: Date? = nil,
+        to end: Date? = nil,
+        types: Set<AuditEventType>? = nil
+    ) throws -> [AuditRecord] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let start {
+            conditions.append("timestamp_ms >= ?")
+            _ = arguments.append(contentsOf: [AuditTimestamp.milliseconds(start)])
+        }
+        if let end {
+            conditions.append("timestamp_ms < ?")
+            _ = arguments.append(contentsOf: [AuditTimestamp.milliseconds(end)])
+        }
+        if let types {
+            if types.isEmpty { return [] }
+            conditions.append("event_type IN (\(Array(repeating: "?", count: types.count).joined(separator: ",")))")
+            _ = arguments.append(contentsOf: StatementArguments(types.map(\.rawValue)))
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try storeCall("read audit records") {
+            try queue.read { db in
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT * FROM audit_record \(filter) ORDER BY seq", arguments: arguments)
+                var records: [AuditRecord] = []
+                while let row = try rows.next() {
+                    switch Self.decode(row) {
+                    case .success(let decoded): records.append(decoded.record)
+                    case .failure(let problem):
+                        throw StoreError(
+                            path: databaseURL.path,
+                            reason: "audit record seq \(problem.seq) is damaged (\(problem.reason)); run verify()")
+                    }
+                }
+                return records
+            }
+        }
+    }
+
+    /// A row that does not decode into a record.
+    struct RowProblem: Error {
+        var seq: Int
+        var reason: String
+    }
+
+    /// Decodes a row without trusting its types (the file may have been edited); never traps.
+    static func decode(_ row: Row) -> Result<(record: AuditRecord, detailsJSON: [UInt8]), RowProblem> {
+        let seq = Int.fromDatabaseValue(row["seq"] as DatabaseValue) ?? -1
+        func optional(_ column: String) throws(RowProblem) -> String? {
+            let value = row[column] as DatabaseValue
+            if value.isNull { return nil }
+            guard let string = String.fromDatabaseValue(value) else {
+                throw RowProblem(seq: seq, reason: "column \(column) is not text")
+            }
+            return string
+        }
+        func required(_ column: String) throws(RowProblem) -> String {
+            guard let value = try optional(column) else {
+                throw RowProblem(seq: seq, reason: "column \(column) is NULL")
+            }
+            return value
+        }
+        do throws(RowProblem) {
+            guard let timestamp = Int.fromDatabaseValue(row["timestamp_ms"] as DatabaseValue) else {
+                throw RowProblem(seq: seq, reason: "column timestamp_ms is not an integer")
+            }
+            let severityText = try optional("severity")
+            let severity = try severityText.map { text throws(RowProblem) -> AuditSeverity in
+                guard let severity = AuditSeverity(rawValue: text) else {
+                    throw RowProblem(seq: seq, reason: "unknown severity \(text)")
+                }
+                return severity
+            }
+            let outcomeText = try required("outcome")
+            guard let outcome = AuditOutcome(rawValue: outcomeText) else {
+                throw RowProblem(seq: seq, reason: "unknown outcome \(outcomeText)")
+            }
+            let durationValue = row["duration_seconds"] as DatabaseValue
+            let duration = durationValue.isNull ? nil : Double.fromDatabaseValue(durationValue)
+            if !durationValue.isNull && duration == nil {
+                throw RowProblem(seq: seq, reason: "column duration_seconds is not a number")
+            }
+            let rolledBackValue = row["rolled_back"] as DatabaseValue
+            var rolledBack: Bool?
+            if !rolledBackValue.isNull {
+                guard let flag = Int.fromDatabaseValue(rolledBackValue), flag == 0 || flag == 1 else {
+                    throw RowProblem(seq: seq, reason: "column rolled_back is not 0 or 1")
+                }
+                rolledBack = flag == 1
+            }
+            let detailsText = try required("details")
+            let details: AuditDetails
+            do {
+                guard case .object(let object) = try AuditJSON.parse(Array(detailsText.utf8)) else {
+                    throw RowProblem(seq: seq, reason: "details are not a JSON object")
+                }
+                details = object
+            } catch let problem as RowProblem {
+                throw problem
+            } catch {
+                throw RowProblem(seq: seq, reason: "details are not valid JSON (\(error))")
+            }
+            var detailsJSON: [UInt8] = []
+            AuditJSON.writeObject(details, into: &detailsJSON)
+            let record = AuditRecord(
+                seq: seq, timestampMilliseconds: timestamp, eventType: AuditEventType(try required("event_type")),
+                name: try required("name"), severity: severity, outcome: outcome, service: try required("service"),
+                host: try required("host"), user: try required("user_name"), sessionID: try required("session_id"),
+                transactionID: try optional("transaction_id"), action: try optional("action"),
+                object: try optional("object"), message: try optional("message"), durationSeconds: duration,
+                rolledBack: rolledBack, details: details, prevHash: try required("prev_hash"),
+                hash: try required("hash"))
+            return .success((record, detailsJSON))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
