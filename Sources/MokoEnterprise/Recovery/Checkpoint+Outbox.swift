@@ -42,8 +42,9 @@ extension Checkpoint {
         let now = RecoveryStoreSchema.encode(wallClock.currentDate)
         return try transaction { db in
             guard try Self.complete(db, checkpoint: name, id: id, result: result, now: now) else { return false }
-            try db.execute(
-                sql: "INSERT INTO checkpoint_outbox (checkpoint, item_id, message, created_at) VALUES (?, ?, ?, ?)",
+            try db.cachedStatement(
+                sql: "INSERT INTO checkpoint_outbox (checkpoint, item_id, message, created_at) VALUES (?, ?, ?, ?)"
+            ).execute(
                 arguments: [name, id, RecoveryStoreSchema.bytes(message), now]
             )
             return true
@@ -59,11 +60,11 @@ extension Checkpoint {
     public func outboxMessages(after sequence: Int64 = 0, limit: Int = 1_000) throws -> [CheckpointOutboxMessage] {
         try read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT sequence, item_id, message, created_at FROM checkpoint_outbox
-                    WHERE checkpoint = ? AND sequence > ? ORDER BY sequence LIMIT ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT sequence, item_id, message, created_at FROM checkpoint_outbox
+                        WHERE checkpoint = ? AND sequence > ? ORDER BY sequence LIMIT ?
+                        """),
                 arguments: [name, sequence, max(0, limit)]
             ).map { row in
                 CheckpointOutboxMessage(
@@ -83,8 +84,7 @@ extension Checkpoint {
     @discardableResult
     public func acknowledgeOutbox(through sequence: Int64) throws -> Int {
         try transaction { db in
-            try db.execute(
-                sql: "DELETE FROM checkpoint_outbox WHERE checkpoint = ? AND sequence <= ?",
+            try db.cachedStatement(sql: "DELETE FROM checkpoint_outbox WHERE checkpoint = ? AND sequence <= ?").execute(
                 arguments: [name, sequence]
             )
             return db.changesCount

@@ -8,11 +8,15 @@ extension Checkpoint {
     static func fetchItem(_ db: Database, checkpoint: String, id: String) throws -> CheckpointItem? {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: "SELECT * FROM checkpoint_item WHERE checkpoint = ? AND item_id = ?",
+                db.cachedStatement(sql: "SELECT * FROM checkpoint_item WHERE checkpoint = ? AND item_id = ?"),
                 arguments: [checkpoint, id]
             )
         else { return nil }
+        return item(from: row)
+    }
+
+    /// An item from its row.
+    static func item(from row: Row) -> CheckpointItem {
         let status: String = row["status"]
         return CheckpointItem(
             itemID: row["item_id"],
@@ -30,7 +34,7 @@ extension Checkpoint {
     /// Completes an item unless it is completed already, and removes it from the dead letter queue of
     /// the same name. Returns whether it changed.
     static func complete(_ db: Database, checkpoint: String, id: String, result: String?, now: Double) throws -> Bool {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO checkpoint_item (checkpoint, item_id, status, result, completed_at, updated_at)
                 VALUES (?, ?, 'completed', ?, ?, ?)
@@ -39,12 +43,12 @@ extension Checkpoint {
                     first_failed_at = NULL, last_failed_at = NULL,
                     completed_at = excluded.completed_at, updated_at = excluded.updated_at
                 WHERE status <> 'completed'
-                """,
+                """
+        ).execute(
             arguments: [checkpoint, id, RecoveryStoreSchema.bytes(result), now, now]
         )
         guard db.changesCount > 0 else { return false }
-        try db.execute(
-            sql: "DELETE FROM dead_letter_entry WHERE queue = ? AND item_id = ?",
+        try db.cachedStatement(sql: "DELETE FROM dead_letter_entry WHERE queue = ? AND item_id = ?").execute(
             arguments: [checkpoint, id]
         )
         return true
@@ -61,7 +65,7 @@ extension Checkpoint {
         now: Double
     ) throws -> Int {
         let increment = countingRetry ? 1 : 0
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO checkpoint_item
                     (checkpoint, item_id, status, last_error, retry_count, first_failed_at, last_failed_at, updated_at)
@@ -72,7 +76,8 @@ extension Checkpoint {
                     first_failed_at = coalesce(first_failed_at, excluded.first_failed_at),
                     last_failed_at = excluded.last_failed_at, updated_at = excluded.updated_at
                 WHERE status <> 'completed'
-                """,
+                """
+        ).execute(
             arguments: [checkpoint, id, RecoveryStoreSchema.bytes(error), increment, now, now, now]
         )
         guard db.changesCount > 0 else {
@@ -89,13 +94,14 @@ extension Checkpoint {
 
     /// Counts one retry (creating a `pending` row when the item is unknown) and returns the new count.
     static func incrementRetry(_ db: Database, checkpoint: String, id: String, now: Double) throws -> Int {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO checkpoint_item (checkpoint, item_id, status, retry_count, updated_at)
                 VALUES (?, ?, 'pending', 1, ?)
                 ON CONFLICT (checkpoint, item_id) DO UPDATE SET
                     retry_count = retry_count + 1, updated_at = excluded.updated_at
-                """,
+                """
+        ).execute(
             arguments: [checkpoint, id, now]
         )
         return try retryCount(db, checkpoint: checkpoint, id: id)
@@ -112,8 +118,9 @@ extension Checkpoint {
         now: Double
     ) throws {
         try fail(db, checkpoint: checkpoint, id: id, error: error, countingRetry: false, now: now)
-        try db.execute(
-            sql: "UPDATE checkpoint_item SET retry_count = max(retry_count, ?) WHERE checkpoint = ? AND item_id = ?",
+        try db.cachedStatement(
+            sql: "UPDATE checkpoint_item SET retry_count = max(retry_count, ?) WHERE checkpoint = ? AND item_id = ?"
+        ).execute(
             arguments: [retryCount, checkpoint, id]
         )
     }
@@ -121,8 +128,7 @@ extension Checkpoint {
     /// The stored retry count (0 for an unknown item).
     static func retryCount(_ db: Database, checkpoint: String, id: String) throws -> Int {
         try Int.fetchOne(
-            db,
-            sql: "SELECT retry_count FROM checkpoint_item WHERE checkpoint = ? AND item_id = ?",
+            db.cachedStatement(sql: "SELECT retry_count FROM checkpoint_item WHERE checkpoint = ? AND item_id = ?"),
             arguments: [checkpoint, id]
         ) ?? 0
     }

@@ -105,8 +105,8 @@ public final class Checkpoint: Sendable {
     public func hasFailures() throws -> Bool {
         try read { db in
             try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM checkpoint_item WHERE checkpoint = ? AND status = ?)",
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM checkpoint_item WHERE checkpoint = ? AND status = ?)"),
                 arguments: [name, RecoveryStoreSchema.Status.failed]
             ) ?? false
         }
@@ -118,12 +118,12 @@ public final class Checkpoint: Sendable {
     public func getFailures() throws -> [CheckpointFailure] {
         try read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT item_id, last_error, retry_count, first_failed_at, last_failed_at
-                    FROM checkpoint_item WHERE checkpoint = ? AND status = ?
-                    ORDER BY last_failed_at, item_id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT item_id, last_error, retry_count, first_failed_at, last_failed_at
+                        FROM checkpoint_item WHERE checkpoint = ? AND status = ?
+                        ORDER BY last_failed_at, item_id
+                        """),
                 arguments: [name, RecoveryStoreSchema.Status.failed]
             ).map { row in
                 CheckpointFailure(
@@ -141,26 +141,25 @@ public final class Checkpoint: Sendable {
     ///
     /// - Throws: ``StoreError`` when the store cannot be read.
     public func getState() throws -> CheckpointState {
-        try read { db in
+        try snapshot { db in
             let completed = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT item_id FROM checkpoint_item WHERE checkpoint = ? AND status = ?
-                    ORDER BY completed_at, item_id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT item_id FROM checkpoint_item WHERE checkpoint = ? AND status = ?
+                        ORDER BY completed_at, item_id
+                        """),
                 arguments: [name, RecoveryStoreSchema.Status.completed]
             )
             let failed = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT item_id FROM checkpoint_item WHERE checkpoint = ? AND status = ?
-                    ORDER BY last_failed_at, item_id
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT item_id FROM checkpoint_item WHERE checkpoint = ? AND status = ?
+                        ORDER BY last_failed_at, item_id
+                        """),
                 arguments: [name, RecoveryStoreSchema.Status.failed]
             )
             let updated = try Double.fetchOne(
-                db,
-                sql: "SELECT max(updated_at) FROM checkpoint_item WHERE checkpoint = ?",
+                db.cachedStatement(sql: "SELECT max(updated_at) FROM checkpoint_item WHERE checkpoint = ?"),
                 arguments: [name]
             )
             return CheckpointState(
@@ -179,6 +178,18 @@ public final class Checkpoint: Sendable {
     /// - Throws: ``StoreError`` when the store cannot be read.
     public func item(_ id: String) throws -> CheckpointItem? {
         try read { db in try Self.fetchItem(db, checkpoint: name, id: id) }
+    }
+
+    /// Everything known about every item of the checkpoint, ordered by id (one snapshot).
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    public func items() throws -> [CheckpointItem] {
+        try read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM checkpoint_item WHERE checkpoint = ? ORDER BY item_id"),
+                arguments: [name]
+            ).map(Self.item(from:))
+        }
     }
 
     /// The result stored when `id` was completed, verbatim; nil when there is none.
@@ -309,7 +320,7 @@ public final class Checkpoint: Sendable {
     @discardableResult
     public func reset() throws -> Int {
         try transaction { db in
-            try db.execute(sql: "DELETE FROM checkpoint_item WHERE checkpoint = ?", arguments: [name])
+            try db.cachedStatement(sql: "DELETE FROM checkpoint_item WHERE checkpoint = ?").execute(arguments: [name])
             return db.changesCount
         }
     }
@@ -393,6 +404,10 @@ public final class Checkpoint: Sendable {
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         try RecoveryStoreSchema.read(queue, file: fileURL, body)
+    }
+
+    func snapshot<T>(_ body: (Database) throws -> T) throws -> T {
+        try RecoveryStoreSchema.snapshot(queue, file: fileURL, body)
     }
 
     func transaction<T>(_ body: (Database) throws -> T) throws -> T {

@@ -10,11 +10,23 @@ extension DeadLetterQueue {
         case open
     }
 
-    /// Reads whether `id` is completed, parked, or neither, in one snapshot.
+    /// Reads whether `id` is completed, parked, or neither, with one statement (one consistent state).
     func standing(of id: String) throws -> Standing {
         try checkpoint.read { db in
-            if try Self.fetchEntry(db, queue: name, id: id) != nil { return .deadLettered }
-            if try Checkpoint.fetchItem(db, checkpoint: name, id: id)?.status == .completed { return .completed }
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT
+                                EXISTS (SELECT 1 FROM dead_letter_entry WHERE queue = ?1 AND item_id = ?2) AS parked,
+                                (SELECT status FROM checkpoint_item WHERE checkpoint = ?1 AND item_id = ?2) AS status
+                            """
+                    ),
+                    arguments: [name, id]
+                )
+            else { return .open }
+            if row["parked"] as Bool { return .deadLettered }
+            if (row["status"] as String?) == RecoveryStoreSchema.Status.completed { return .completed }
             return .open
         }
     }
@@ -54,11 +66,12 @@ extension DeadLetterQueue {
         return try checkpoint.transaction { db in
             guard try Self.fetchEntry(db, queue: name, id: id) != nil else { return false }
             let count = try Checkpoint.fail(db, checkpoint: name, id: id, error: text, countingRetry: true, now: now)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE dead_letter_entry SET last_error = ?, error_type = ?, retry_count = ?, last_failed_at = ?
                     WHERE queue = ? AND item_id = ?
-                    """,
+                    """
+            ).execute(
                 arguments: [RecoveryStoreSchema.bytes(text), errorType, count, now, name, id]
             )
             return true
@@ -135,11 +148,11 @@ extension DeadLetterQueue {
     ) throws {
         let firstFailed =
             try Double.fetchOne(
-                db,
-                sql: "SELECT first_failed_at FROM checkpoint_item WHERE checkpoint = ? AND item_id = ?",
+                db.cachedStatement(
+                    sql: "SELECT first_failed_at FROM checkpoint_item WHERE checkpoint = ? AND item_id = ?"),
                 arguments: [name, id]
             ) ?? now
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO dead_letter_entry
                     (queue, item_id, payload, reason, last_error, error_type, retry_count,
@@ -150,7 +163,8 @@ extension DeadLetterQueue {
                     error_type = excluded.error_type, retry_count = max(retry_count, excluded.retry_count),
                     first_failed_at = min(first_failed_at, excluded.first_failed_at),
                     last_failed_at = excluded.last_failed_at
-                """,
+                """
+        ).execute(
             arguments: [
                 name, id, payload, RecoveryStoreSchema.bytes(reason), RecoveryStoreSchema.bytes(error), errorType,
                 retryCount, firstFailed, now, now,
@@ -177,8 +191,7 @@ extension DeadLetterQueue {
     /// Reads one entry.
     static func fetchEntry(_ db: Database, queue: String, id: String) throws -> DeadLetterEntry? {
         try Row.fetchOne(
-            db,
-            sql: "SELECT * FROM dead_letter_entry WHERE queue = ? AND item_id = ?",
+            db.cachedStatement(sql: "SELECT * FROM dead_letter_entry WHERE queue = ? AND item_id = ?"),
             arguments: [queue, id]
         ).map(entry(from:))
     }

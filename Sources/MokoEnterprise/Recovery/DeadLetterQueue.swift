@@ -202,8 +202,7 @@ public final class DeadLetterQueue: Sendable {
     public func entries() throws -> [DeadLetterEntry] {
         try checkpoint.read { db in
             try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM dead_letter_entry WHERE queue = ? ORDER BY sequence",
+                db.cachedStatement(sql: "SELECT * FROM dead_letter_entry WHERE queue = ? ORDER BY sequence"),
                 arguments: [name]
             ).map(Self.entry(from:))
         }
@@ -222,7 +221,9 @@ public final class DeadLetterQueue: Sendable {
     public var count: Int {
         get throws {
             try checkpoint.read { db in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM dead_letter_entry WHERE queue = ?", arguments: [name])
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT count(*) FROM dead_letter_entry WHERE queue = ?"), arguments: [name]
+                )
                     ?? 0
             }
         }
@@ -243,14 +244,14 @@ public final class DeadLetterQueue: Sendable {
         return try checkpoint.transaction { db in
             var purged: [String] = []
             for itemID in selected {
-                try db.execute(
-                    sql: "DELETE FROM dead_letter_entry WHERE queue = ? AND item_id = ?",
+                try db.cachedStatement(sql: "DELETE FROM dead_letter_entry WHERE queue = ? AND item_id = ?").execute(
                     arguments: [name, itemID]
                 )
                 guard db.changesCount > 0 else { continue }
                 purged.append(itemID)
-                try db.execute(
-                    sql: "DELETE FROM checkpoint_item WHERE checkpoint = ? AND item_id = ? AND status <> 'completed'",
+                try db.cachedStatement(
+                    sql: "DELETE FROM checkpoint_item WHERE checkpoint = ? AND item_id = ? AND status <> 'completed'"
+                ).execute(
                     arguments: [name, itemID]
                 )
             }

@@ -107,10 +107,29 @@ enum RecoveryStoreSchema {
         }
     }
 
-    /// Runs a read-only `body` in one transaction, so it sees a consistent snapshot.
+    /// Runs `body`, which reads with ONE statement (a single statement always sees one consistent
+    /// state), without opening a transaction: this is the hot path of `isCompleted`.
     static func read<T>(_ queue: DatabaseQueue, file: URL, _ body: (Database) throws -> T) throws -> T {
         try translatingErrors(file: file) {
-            try queue.read { db in try body(db) }
+            try queue.writeWithoutTransaction { db in try body(db) }
+        }
+    }
+
+    /// Runs `body`, which reads with several statements, in one deferred transaction, so that all of
+    /// them see the same snapshot even while another process writes.
+    static func snapshot<T>(_ queue: DatabaseQueue, file: URL, _ body: (Database) throws -> T) throws -> T {
+        try translatingErrors(file: file) {
+            try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.deferred) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else {
+                    throw StoreError(path: file.path, reason: "the read finished without a result")
+                }
+                return result
+            }
         }
     }
 
