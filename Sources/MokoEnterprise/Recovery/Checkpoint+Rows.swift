@@ -34,24 +34,53 @@ extension Checkpoint {
     /// Completes an item unless it is completed already, and removes it from the dead letter queue of
     /// the same name. Returns whether it changed.
     static func complete(_ db: Database, checkpoint: String, id: String, result: String?, now: Double) throws -> Bool {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO checkpoint_item (checkpoint, item_id, status, result, completed_at, updated_at)
-                VALUES (?, ?, 'completed', ?, ?, ?)
-                ON CONFLICT (checkpoint, item_id) DO UPDATE SET
-                    status = 'completed', result = excluded.result, last_error = NULL,
-                    first_failed_at = NULL, last_failed_at = NULL,
-                    completed_at = excluded.completed_at, updated_at = excluded.updated_at
-                WHERE status <> 'completed'
-                """
-        ).execute(
-            arguments: [checkpoint, id, RecoveryStoreSchema.bytes(result), now, now]
-        )
-        guard db.changesCount > 0 else { return false }
-        try db.cachedStatement(sql: "DELETE FROM dead_letter_entry WHERE queue = ? AND item_id = ?").execute(
-            arguments: [checkpoint, id]
-        )
-        return true
+        try Completer(db, checkpoint: checkpoint, now: now, probeDeadLetters: false).complete(id, result: result)
+    }
+
+    /// Completes items inside one transaction, with its statements looked up once (the batch hot path).
+    struct Completer {
+        private let db: Database
+        private let checkpoint: String
+        private let now: Double
+        private let upsert: Statement
+        private let clearDeadLetter: Statement?
+
+        /// - Parameter probeDeadLetters: look once whether the queue of the same name holds any entry,
+        ///   and skip the per-item delete when it does not (worth it for many items).
+        init(_ db: Database, checkpoint: String, now: Double, probeDeadLetters: Bool) throws {
+            self.db = db
+            self.checkpoint = checkpoint
+            self.now = now
+            upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO checkpoint_item (checkpoint, item_id, status, result, completed_at, updated_at)
+                    VALUES (?, ?, 'completed', ?, ?, ?)
+                    ON CONFLICT (checkpoint, item_id) DO UPDATE SET
+                        status = 'completed', result = excluded.result, last_error = NULL,
+                        first_failed_at = NULL, last_failed_at = NULL,
+                        completed_at = excluded.completed_at, updated_at = excluded.updated_at
+                    WHERE status <> 'completed'
+                    """
+            )
+            let hasDeadLetters =
+                try !probeDeadLetters
+                || Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM dead_letter_entry WHERE queue = ?)"),
+                    arguments: [checkpoint]
+                ) == true
+            clearDeadLetter =
+                hasDeadLetters
+                ? try db.cachedStatement(sql: "DELETE FROM dead_letter_entry WHERE queue = ? AND item_id = ?")
+                : nil
+        }
+
+        /// Completes `id`; returns whether it changed.
+        func complete(_ id: String, result: String?) throws -> Bool {
+            try upsert.execute(arguments: [checkpoint, id, RecoveryStoreSchema.bytes(result), now, now])
+            guard db.changesCount > 0 else { return false }
+            try clearDeadLetter?.execute(arguments: [checkpoint, id])
+            return true
+        }
     }
 
     /// Records a failure (optionally counting a retry); refuses a completed item. Returns the retry count.

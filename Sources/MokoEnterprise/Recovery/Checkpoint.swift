@@ -312,8 +312,10 @@ public final class Checkpoint: Sendable {
         }
     }
 
-    /// Forgets every item of this checkpoint (other checkpoints in the file are untouched), so the job
-    /// starts over. Outbox messages not yet acknowledged are kept.
+    /// Forgets every item of this checkpoint and its identifying parameters (other checkpoints in the
+    /// file are untouched), so the job starts over. Outbox messages not yet acknowledged are kept, and
+    /// so are the entries of the dead letter queue of the same name (purge them with
+    /// ``DeadLetterQueue/purge(filter:)``).
     ///
     /// - Returns: how many items were forgotten.
     /// - Throws: ``StoreError`` when the store cannot be written.
@@ -321,7 +323,9 @@ public final class Checkpoint: Sendable {
     public func reset() throws -> Int {
         try transaction { db in
             try db.cachedStatement(sql: "DELETE FROM checkpoint_item WHERE checkpoint = ?").execute(arguments: [name])
-            return db.changesCount
+            let forgotten = db.changesCount
+            try db.cachedStatement(sql: "DELETE FROM checkpoint_job WHERE checkpoint = ?").execute(arguments: [name])
+            return forgotten
         }
     }
 
@@ -355,10 +359,11 @@ public final class Checkpoint: Sendable {
         let operations = batch.operations
         return try transaction { db in
             var outcome = CheckpointBatch.Outcome()
+            let completer = try Completer(db, checkpoint: name, now: now, probeDeadLetters: operations.count > 1)
             for operation in operations {
                 switch operation {
                 case .complete(let id, let result):
-                    if try Self.complete(db, checkpoint: name, id: id, result: result, now: now) {
+                    if try completer.complete(id, result: result) {
                         outcome.completed += 1
                     }
                 case .fail(let id, let error):

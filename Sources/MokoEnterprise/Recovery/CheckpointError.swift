@@ -9,6 +9,9 @@ public struct CheckpointError: Error, CustomStringConvertible, Sendable, Equatab
         case invalidItemID
         /// The checkpoint name is empty or holds a NUL character.
         case invalidName
+        /// The checkpoint was started with other identifying parameters: resuming it would mix two
+        /// different jobs. Use another name, or ``Checkpoint/reset()`` the old job first.
+        case parametersChanged
         /// The item is already completed, and completion is final: call ``Checkpoint/reset()`` to
         /// start the job over.
         case alreadyCompleted

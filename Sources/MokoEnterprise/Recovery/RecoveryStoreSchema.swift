@@ -71,6 +71,11 @@ enum RecoveryStoreSchema {
                         PRIMARY KEY (queue, item_id)
                     ) WITHOUT ROWID;
                     CREATE INDEX dead_letter_entry_by_sequence ON dead_letter_entry (queue, sequence);
+                    CREATE TABLE checkpoint_job (
+                        checkpoint TEXT PRIMARY KEY NOT NULL,
+                        parameters BLOB NOT NULL,
+                        created_at REAL NOT NULL
+                    ) WITHOUT ROWID;
                     """
             )
         }

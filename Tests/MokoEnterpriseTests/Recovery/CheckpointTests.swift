@@ -210,6 +210,30 @@ import Testing
         #expect(try checkpoint.outboxMessages().map(\.itemID) == ["b"])
     }
 
+    @Test func resumingWithOtherIdentifyingParametersIsRefused() throws {
+        let directory = try TemporaryDirectory(prefix: "checkpoint-parameters")
+        defer { directory.remove() }
+        let parameters = ["org": "moko", "labels": "v3"]
+        do {
+            let checkpoint = try Checkpoint(name: "job", directory: directory.url, parameters: parameters)
+            try checkpoint.markCompleted("a")
+        }
+        let same = try Checkpoint(name: "job", directory: directory.url, parameters: ["labels": "v3", "org": "moko"])
+        #expect(try same.parameters() == parameters)
+        let error = try #require(throws: CheckpointError.self) {
+            try Checkpoint(name: "job", directory: directory.url, parameters: ["org": "moko", "labels": "v4"])
+        }
+        #expect(error.code == .parametersChanged)
+        #expect(error.message.contains("labels"))
+        #expect(try same.isCompleted("a"))
+        #expect(try same.parameters() == parameters)
+        // Reset forgets the job's identity with its items; then the new job may start.
+        try same.reset()
+        let next = try Checkpoint(name: "job", directory: directory.url, parameters: ["org": "moko", "labels": "v4"])
+        #expect(try !next.isCompleted("a"))
+        #expect(try next.parameters()?["labels"] == "v4")
+    }
+
     @Test func concurrentMarksFromManyTasksAllLand() async throws {
         let directory = try TemporaryDirectory(prefix: "checkpoint-concurrent")
         defer { directory.remove() }
