@@ -89,7 +89,17 @@ public final class Checkpoint: Sendable {
     ///
     /// - Throws: ``StoreError`` when the store cannot be read.
     public func isCompleted(_ id: String) throws -> Bool {
-        try item(id)?.status == .completed
+        try read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM checkpoint_item
+                                       WHERE checkpoint = ? AND item_id = ? AND status = 'completed')
+                        """
+                ),
+                arguments: [name, id]
+            ) ?? false
+        }
     }
 
     /// Whether `id` failed and has not been completed since.
@@ -272,9 +282,34 @@ public final class Checkpoint: Sendable {
     ///   the store cannot be written (then nothing is marked).
     @discardableResult
     public func markCompleted(_ ids: some Sequence<String>) throws -> Int {
-        var batch = CheckpointBatch()
-        for id in ids { batch.markCompleted(id) }
-        return try apply(batch).completed
+        let list = Array(ids)
+        for id in list { try validate(id) }
+        guard !list.isEmpty else { return 0 }
+        // One statement for the whole list: SQLite expands the JSON array itself (`json_each`).
+        let json = String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
+        let now = RecoveryStoreSchema.encode(wallClock.currentDate)
+        return try transaction { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO checkpoint_item (checkpoint, item_id, status, completed_at, updated_at)
+                    SELECT ?1, value, 'completed', ?2, ?2 FROM json_each(?3) WHERE true
+                    ON CONFLICT (checkpoint, item_id) DO UPDATE SET
+                        status = 'completed', result = NULL, last_error = NULL,
+                        first_failed_at = NULL, last_failed_at = NULL,
+                        completed_at = excluded.completed_at, updated_at = excluded.updated_at
+                    WHERE status <> 'completed'
+                    """
+            ).execute(arguments: [name, now, json])
+            let completed = db.changesCount
+            if completed > 0 {
+                // An item completed now cannot stay parked in the queue of the same name.
+                try db.cachedStatement(
+                    sql:
+                        "DELETE FROM dead_letter_entry WHERE queue = ?1 AND item_id IN (SELECT value FROM json_each(?2))"
+                ).execute(arguments: [name, json])
+            }
+            return completed
+        }
     }
 
     /// Records that `id` failed with `error` (redacted before it is stored).

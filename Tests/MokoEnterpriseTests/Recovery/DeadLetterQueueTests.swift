@@ -151,9 +151,13 @@ import Testing
         try dlq.deadLetter(id: "other", encoding: RecoveryJob(id: "other", value: 1), reason: "r", error: "e")
         #expect(try dlq.entry(id: "other")?.decode(RecoveryJob.self) == RecoveryJob(id: "other", value: 1))
 
-        // Completing an item takes it out of the queue in the same transaction.
+        // Completing an item takes it out of the queue in the same transaction, singly or in a batch.
         try dlq.checkpoint.markCompleted("other")
         #expect(try dlq.entry(id: "other") == nil)
+        try dlq.deadLetter(id: "third", payload: Data(), reason: "r", error: "e")
+        #expect(try dlq.checkpoint.markCompleted(["fourth", "third", "third"]) == 2)
+        #expect(try dlq.entry(id: "third") == nil)
+        #expect(try dlq.entry(id: "order-1/refund") != nil)
         // A completed item cannot be parked; nothing changes.
         let refused = try #require(throws: CheckpointError.self) {
             try dlq.deadLetter(id: "other", payload: Data(), reason: "r", error: "e")
