@@ -12,6 +12,7 @@ let sections: [(name: String, run: @Sendable () async throws -> [BenchRow])] = [
     ("resilience", ResilienceBenchmarks.run),
     ("metrics-security", MetricsSecurityBenchmarks.run),
     ("audit", AuditBenchmarks.run),
+    ("recovery", RecoveryBenchmarks.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
