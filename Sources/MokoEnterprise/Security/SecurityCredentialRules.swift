@@ -74,11 +74,13 @@ enum SecurityCredentialRules {
                     position += 1
                     continue
                 }
-                var found = specificMatch(bytes, at: position, first: byte)
+                var found = specificMatch(bytes, at: position, first: byte, mode: mode)
                 if found == nil, let generic = genericMatch(bytes, at: position, mode: mode) {
                     // A vendor token as the value of `token = …` is reported under its vendor rule.
                     let start = generic.secret.lowerBound
-                    found = start < count ? specificMatch(bytes, at: start, first: bytes[start]) ?? generic : generic
+                    found =
+                        start < count
+                        ? specificMatch(bytes, at: start, first: bytes[start], mode: mode) ?? generic : generic
                 }
                 if let match = found {
                     matches.append(match)
@@ -97,14 +99,23 @@ enum SecurityCredentialRules {
         return copy.withUTF8 { scan($0, mode: mode) }
     }
 
-    private static func specificMatch(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, first: UInt8) -> Match? {
+    /// Vendor-specific rules. In ``Mode/redaction`` the detection-only refinements (entropy thresholds,
+    /// gitleaks' documentation-key allowlist, minimum key-body lengths, exact Slack bot-token digits) are
+    /// dropped: a low-entropy or example token in a log is still hidden.
+    private static func specificMatch(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        at start: Int,
+        first: UInt8,
+        mode: Mode
+    ) -> Match? {
+        let eager = mode == .redaction
         switch first {
-        case UInt8(ascii: "g"): return gitHub(bytes, start) ?? gitLab(bytes, start)
-        case UInt8(ascii: "A"): return aws(bytes, start) ?? googleAPIKey(bytes, start)
-        case UInt8(ascii: "-"): return privateKey(bytes, start)
-        case UInt8(ascii: "x"): return slack(bytes, start)
+        case UInt8(ascii: "g"): return gitHub(bytes, start, eager: eager) ?? gitLab(bytes, start)
+        case UInt8(ascii: "A"): return aws(bytes, start, eager: eager) ?? googleAPIKey(bytes, start)
+        case UInt8(ascii: "-"): return privateKey(bytes, start, eager: eager)
+        case UInt8(ascii: "x"): return slack(bytes, start, eager: eager)
         case UInt8(ascii: "h"): return slackWebhook(bytes, start)
-        case UInt8(ascii: "s"), UInt8(ascii: "r"): return stripe(bytes, start)
+        case UInt8(ascii: "s"), UInt8(ascii: "r"): return stripe(bytes, start, eager: eager)
         case UInt8(ascii: "n"), UInt8(ascii: "N"): return npm(bytes, start)
         case UInt8(ascii: "e"): return jwt(bytes, start)
         default: return nil
@@ -171,7 +182,7 @@ enum SecurityCredentialRules {
 
     // MARK: - GitHub
 
-    private static func gitHub(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Match? {
+    private static func gitHub(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, eager: Bool) -> Match? {
         if hasPrefix(bytes, start, "github_pat_") {
             let length = run(bytes, from: start + 11, limit: 82, isWord)
             guard length == 82 else { return nil }
@@ -191,7 +202,7 @@ enum SecurityCredentialRules {
         }
         guard run(bytes, from: start + 4, limit: 36, isAlnum) == 36 else { return nil }
         let secret = start..<(start + 40)
-        guard entropy(bytes, (start + 4)..<(start + 40)) >= 3 else { return nil }
+        guard eager || entropy(bytes, (start + 4)..<(start + 40)) >= 3 else { return nil }
         let confidence: CredentialConfidence =
             SecurityGitHubChecksum.isValid(bytes, body: (start + 4)..<(start + 40)) ? .verifiedFormat : .patternOnly
         return Match(ruleID: rule.0, severity: .critical, description: rule.1, secret: secret, confidence: confidence)
@@ -208,7 +219,7 @@ enum SecurityCredentialRules {
 
     // MARK: - AWS and Google
 
-    private static func aws(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Match? {
+    private static func aws(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, eager: Bool) -> Match? {
         guard start + 20 <= bytes.count, wordBoundaryBefore(bytes, start) else { return nil }
         let prefixOK =
             hasPrefix(bytes, start, "AKIA") || hasPrefix(bytes, start, "ASIA") || hasPrefix(bytes, start, "ABIA")
@@ -218,8 +229,8 @@ enum SecurityCredentialRules {
         let body = run(bytes, from: start + 4, limit: 16) { isUpper($0) || ($0 >= 0x32 && $0 <= 0x37) }
         guard body == 16, wordBoundaryAfter(bytes, start + 20) else { return nil }
         // gitleaks' allowlist: AWS documentation keys end in EXAMPLE.
-        if hasPrefix(bytes, start + 13, "EXAMPLE") { return nil }
-        guard entropy(bytes, start..<(start + 20)) >= 3 else { return nil }
+        if !eager, hasPrefix(bytes, start + 13, "EXAMPLE") { return nil }
+        guard eager || entropy(bytes, start..<(start + 20)) >= 3 else { return nil }
         return Match(
             ruleID: "aws-access-token", severity: .critical, description: "AWS access key ID",
             secret: start..<(start + 20), confidence: .patternOnly)
@@ -236,7 +247,7 @@ enum SecurityCredentialRules {
 
     // MARK: - Private keys
 
-    private static func privateKey(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Match? {
+    private static func privateKey(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, eager: Bool) -> Match? {
         guard hasPrefix(bytes, start, "-----"), hasPrefixFolded(bytes, start + 5, "begin") else { return nil }
         // -----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----
         var cursor = start + 10
@@ -256,7 +267,7 @@ enum SecurityCredentialRules {
         guard let headerEnd else { return nil }
         // [\s\S-]{64,}?KEY(?: BLOCK)?-----, searched within 64 KiB.
         let searchLimit = min(bytes.count, headerEnd + 65_536)
-        var probe = headerEnd + 64
+        var probe = headerEnd + (eager ? 0 : 64)
         while probe + 8 <= searchLimit {
             if bytes[probe] == UInt8(ascii: "K"), hasPrefix(bytes, probe, "KEY") {
                 if hasPrefix(bytes, probe + 3, "-----") {
@@ -279,7 +290,7 @@ enum SecurityCredentialRules {
 
     // MARK: - Slack
 
-    private static func slack(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Match? {
+    private static func slack(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, eager: Bool) -> Match? {
         if hasPrefix(bytes, start, "xapp-") {
             guard start + 7 < bytes.count, isDigit(bytes[start + 5]), bytes[start + 6] == UInt8(ascii: "-") else {
                 return nil
@@ -297,6 +308,11 @@ enum SecurityCredentialRules {
         let tail = run(bytes, from: start + 5, limit: 300) { isAlnum($0) || $0 == UInt8(ascii: "-") }
         let end = start + 5 + tail
         switch kind {
+        case UInt8(ascii: "b") where eager:
+            guard tail >= 10 else { return nil }
+            return Match(
+                ruleID: "slack-bot-token", severity: .critical, description: "Slack bot token",
+                secret: start..<end, confidence: .patternOnly)
         case UInt8(ascii: "b"):
             // xoxb-[0-9]{10,13}-[0-9]{10,13}[a-zA-Z0-9-]*
             let first = run(bytes, from: start + 5, limit: 14, isDigit)
@@ -346,7 +362,7 @@ enum SecurityCredentialRules {
 
     // MARK: - Stripe, npm, JWT
 
-    private static func stripe(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int) -> Match? {
+    private static func stripe(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, eager: Bool) -> Match? {
         guard start + 8 < bytes.count, bytes[start + 1] == UInt8(ascii: "k"), bytes[start + 2] == UInt8(ascii: "_"),
             wordBoundaryBefore(bytes, start)
         else { return nil }
@@ -357,7 +373,7 @@ enum SecurityCredentialRules {
         let length = run(bytes, from: start + 8, limit: 100, isAlnum)
         guard (10...99).contains(length), wordBoundaryAfter(bytes, start + 8 + length) else { return nil }
         let secret = start..<(start + 8 + length)
-        guard entropy(bytes, secret) >= 2 else { return nil }
+        guard eager || entropy(bytes, secret) >= 2 else { return nil }
         let live = hasPrefix(bytes, start + 3, "live_")
         return Match(
             ruleID: "stripe-access-token", severity: live ? .critical : .high, description: "Stripe API key",
