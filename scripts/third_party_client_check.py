@@ -3,6 +3,7 @@
 Usage: third_party_client_check.py BASE_URL TOKEN EXPECTED_REPOS ADMIN_TOKEN
 """
 
+import importlib.metadata
 import json
 import sys
 import urllib.request
@@ -99,6 +100,6 @@ check("create_repo()", created.private is True and created.full_name == "moko-la
 issue = created.create_issue(title="first")
 check("create_issue() numbers from 1", issue.number == 1)
 
-print(f"PyGithub {github.__version__ if hasattr(github, '__version__') else ''}: "
+print(f"PyGithub {importlib.metadata.version('PyGithub')}: "
       f"{'all checks passed' if not failures else str(len(failures)) + ' failed: ' + ', '.join(failures)}", flush=True)
 sys.exit(1 if failures else 0)

@@ -73,7 +73,17 @@ extension MockGitHub {
         return ids
     }
 
+    /// Lists an organisation's repositories; whole pages are cached until the next mutation of any state.
     func listOrgRepos(_ call: MockCall, orgIndex: Int) -> MockResponse {
+        let cacheKey = call.identityKey + (call.modern ? "|m|" : "|c|") + call.path + "?" + call.rawQuery
+        if let cached = pageCache[cacheKey], cached.world == state.mutationCounter { return cached.response }
+        let response = renderOrgRepos(call, orgIndex: orgIndex)
+        if pageCache.count >= 1_000 { pageCache.removeAll() }
+        pageCache[cacheKey] = (state.mutationCounter, response)
+        return response
+    }
+
+    func renderOrgRepos(_ call: MockCall, orgIndex: Int) -> MockResponse {
         let org = state.orgs[orgIndex]
         let sort =
             call.query("sort").flatMap { ["created", "updated", "pushed", "full_name"].contains($0) ? $0 : nil }

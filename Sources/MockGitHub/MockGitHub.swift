@@ -114,6 +114,7 @@ public actor MockGitHub {
     var renderCache: [MockRenderKey: (version: Int, bytes: [UInt8])] = [:]
     var listCache: [String: [Int]] = [:]
     var teamRoleCache: [String: [Int: Int]] = [:]
+    var pageCache: [String: (world: Int, response: MockResponse)] = [:]
 
     // Protocol state.
     var sequence = 0
@@ -162,6 +163,7 @@ public actor MockGitHub {
         while url.hasSuffix("/") { url.removeLast() }
         configuration.baseURL = url
         renderCache.removeAll()
+        pageCache.removeAll()
     }
 
     /// The public base URL.
@@ -253,6 +255,7 @@ public actor MockGitHub {
         renderCache.removeAll()
         listCache.removeAll()
         teamRoleCache.removeAll()
+        pageCache.removeAll()
     }
 
     static func consistencyProblem(_ state: MockGitHubState) -> String? {

@@ -97,7 +97,7 @@ struct MockGitHubServerTests {
         var fuzzer = MockGitHubFuzzer(seed: 77, token: token)
         var serverErrors: [String] = []
         var answered = 0
-        for _ in 0..<300 {
+        for _ in 0..<600 {
             let request = fuzzer.request(repo: "whatever", repoID: 1, orgID: 1)
             guard let url = URL(string: server.baseURL.absoluteString + request.target),
                 ["GET", "POST", "PATCH", "PUT", "DELETE", "BREW"].contains(request.method)
@@ -116,7 +116,7 @@ struct MockGitHubServerTests {
             }
         }
         await server.stop()
-        #expect(answered > 150)
+        #expect(answered > 250)
         #expect(serverErrors.isEmpty, "\(serverErrors.prefix(10))")
     }
 }
