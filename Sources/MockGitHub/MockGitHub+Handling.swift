@@ -216,14 +216,14 @@ extension MockGitHub {
     // MARK: - Authentication
 
     func authenticate(_ request: MockRequest) -> Result<MockIdentity, MockHTTPError> {
-        guard let header = request.header("authorization")?.trimmingCharacters(in: .whitespaces),
-            !header.isEmpty
-        else { return .success(.anonymous) }
+        guard let header = request.header("authorization").map(MockGitHub.trimSpaces), !header.isEmpty else {
+            return .success(.anonymous)
+        }
         let parts = header.split(separator: " ", maxSplits: 1)
         let badCredentials = MockHTTPError(response: error(401, "Bad credentials", doc: "/overview/authenticating"))
         guard parts.count == 2 else { return .failure(badCredentials) }
         let scheme = parts[0].lowercased()
-        let credential = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let credential = MockGitHub.trimSpaces(String(parts[1]))
         var token: String?
         switch scheme {
         case "bearer", "token":
@@ -243,6 +243,13 @@ extension MockGitHub {
         guard let token, let index = tokenIndex[token], let userIndex = userIndexByID[state.tokens[index].userID]
         else { return .failure(badCredentials) }
         return .success(.user(userIndex: userIndex, tokenIndex: index))
+    }
+
+    /// Trims spaces and tabs without going through Foundation (which is slow on Linux).
+    static func trimSpaces(_ text: String) -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.first, let last = text.last, isSpace(first) || isSpace(last) else { return text }
+        return String(text.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
     }
 
     // MARK: - Errors
