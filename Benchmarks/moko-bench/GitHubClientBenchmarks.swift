@@ -146,13 +146,34 @@ enum GitHubClientBenchmarks {
         return HTTPTransportResponse(statusCode: 200, headers: headers, body: Data(text.utf8))
     }
 
+    /// Bytes in use on the C heap (glibc `mallinfo2`: `uordblks + hblkhd`), which Swift objects live on.
+    ///
+    /// `mallinfo2` is declared in `<malloc.h>`, which the Glibc module does not import; it is looked up
+    /// with `dlsym` and called per the x86-64 System V ABI (a struct returned through a hidden pointer).
+    /// Elsewhere the resident set size is used instead.
     private static func heapInUse() -> Int {
-        #if canImport(Glibc)
-        let info = mallinfo2()
-        return Int(info.uordblks) + Int(info.hblkhd)
-        #else
-        return 0
+        #if os(Linux) && arch(x86_64)
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallinfo2") {
+            typealias MallInfo2 = @convention(c) (UnsafeMutableRawPointer) -> UnsafeMutableRawPointer
+            let function = unsafeBitCast(symbol, to: MallInfo2.self)
+            var fields = [Int](repeating: 0, count: 10)
+            fields.withUnsafeMutableBytes { buffer in
+                if let base = buffer.baseAddress { _ = function(base) }
+            }
+            // struct mallinfo2 { arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, ... }
+            return fields[7] + fields[4]
+        }
         #endif
+        return residentBytes()
+    }
+
+    private static func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let digits = line.filter(\.isNumber)
+            return (Int(digits) ?? 0) * 1_024
+        }
+        return 0
     }
 }
 

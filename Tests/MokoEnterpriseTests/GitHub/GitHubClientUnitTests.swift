@@ -38,7 +38,7 @@ struct GitHubClientUnitTests {
         #expect(headers["ETag"] == nil)
     }
 
-    @Test func linkHeaderYieldsTheNextURL() throws {
+    @Test func linkHeaderYieldsTheNextURL() async throws {
         let client = try GitHubClient(
             token: "t", baseURL: URL(string: "https://example.test"),
             transport: GitHubStubTransport { request in
