@@ -9,7 +9,8 @@ import Foundation
 
 let sections: [(name: String, run: @Sendable () async throws -> [BenchRow])] = [
     // Sections register here, e.g. ("resilience", ResilienceBenchmarks.run).
-    ("github-client", GitHubClientBenchmarks.run)
+    ("resilience", ResilienceBenchmarks.run),
+    ("github-client", GitHubClientBenchmarks.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -1,0 +1,28 @@
+/// A small, fast, seedable random number generator (SplitMix64).
+///
+/// Pass it wherever the library draws random numbers (retry jitter) to make the draws
+/// reproducible in tests and simulations. It is not cryptographically secure.
+///
+/// ```swift
+/// var random = SeededRandomNumberGenerator(seed: 42)
+/// let delay = RetryPolicy.default.delay(forAttempt: 3, previousDelay: nil, using: &random)
+/// ```
+public struct SeededRandomNumberGenerator: RandomNumberGenerator, Sendable, Hashable {
+    private var state: UInt64
+
+    /// Creates a generator whose sequence is determined by `seed`.
+    ///
+    /// - Parameter seed: any value; equal seeds give equal sequences.
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    /// Returns the next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
