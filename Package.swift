@@ -68,6 +68,9 @@ let package = Package(
         .library(name: "MokoEnterpriseTestSupport", targets: ["MokoEnterpriseTestSupport"]),
         .executable(name: "moko-demo", targets: ["moko-demo"]),
         .executable(name: "moko-bench", targets: ["moko-bench"]),
+        .library(name: "MockGitHub", targets: ["MockGitHub"]),
+        .library(name: "MockGitHubServer", targets: ["MockGitHubServer"]),
+        .executable(name: "mock-github", targets: ["mock-github"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -76,6 +79,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .target(
@@ -123,6 +129,35 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MockGitHub",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MockGitHubServer",
+            dependencies: [
+                "MockGitHub",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "mock-github",
+            dependencies: [
+                "MockGitHub",
+                "MockGitHubServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MockGitHubTests",
+            dependencies: ["MockGitHub", "MockGitHubServer"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
