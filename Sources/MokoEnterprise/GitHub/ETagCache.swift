@@ -40,13 +40,16 @@ public final class ETagCache: Sendable {
         public var link: String?
         /// When the entry was stored or last revalidated.
         public var validatedAt: Date
+        /// Whether a mutation has changed the resource since the entry was stored (see ``markStale(where:)``).
+        public var isStale: Bool
 
         /// Creates an entry.
-        public init(etag: String, body: Data, link: String?, validatedAt: Date) {
+        public init(etag: String, body: Data, link: String?, validatedAt: Date, isStale: Bool = false) {
             self.etag = etag
             self.body = body
             self.link = link
             self.validatedAt = validatedAt
+            self.isStale = isStale
         }
     }
 
@@ -66,7 +69,7 @@ public final class ETagCache: Sendable {
         public var bytesSaved: Int
         /// Entries dropped for capacity or age.
         public var evictions: Int
-        /// Entries dropped because a mutation changed their resource.
+        /// Entries marked stale (or dropped) because a mutation changed their resource.
         public var invalidations: Int
 
         /// `hits / (hits + misses)`, or 0 before any lookup.
@@ -196,7 +199,28 @@ public final class ETagCache: Sendable {
         }
     }
 
-    /// Drops every entry whose key matches, e.g. after a mutation of the resource it caches.
+    /// Marks every entry whose key matches as stale, e.g. after a mutation of the resource it caches.
+    ///
+    /// A stale entry keeps its validator, so the next GET still sends `If-None-Match` (GitHub changes the
+    /// ETag on every mutation, so the answer is a full 200 that replaces the entry). Keeping the validator
+    /// means no GET of a URL whose ETag was served ever goes out unconditionally.
+    ///
+    /// - Parameter predicate: decides which keys to mark.
+    /// - Returns: how many entries were marked.
+    @discardableResult
+    public func markStale(where predicate: (Key) -> Bool) -> Int {
+        state.withLock { state -> Int in
+            var marked = 0
+            for (key, slot) in state.slots where !slot.entry.isStale && predicate(key) {
+                state.slots[key]?.entry.isStale = true
+                marked += 1
+            }
+            state.stats.invalidations += marked
+            return marked
+        }
+    }
+
+    /// Drops every entry whose key matches.
     ///
     /// - Parameter predicate: decides which keys to drop.
     /// - Returns: how many entries were dropped.

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// The retry classifier reads ``statusCode`` and ``headerValue(_:)``: 5xx and rate limits are retried,
 /// 400, 401, 404, 410 and 422 are not.
-public struct GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct GitHubAPIError: HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
     /// One entry of a 422's `errors[]`.
     public struct ValidationError: Codable, Sendable, Hashable {
         /// The kind of resource, e.g. `Repository`.
@@ -28,8 +28,8 @@ public struct GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// The HTTP status, e.g. 404 or 422.
     public var statusCode: Int
-    /// GitHub's `message`, e.g. `Not Found`; a generic reason when the body had none.
-    public var message: String
+    /// GitHub's `message`, e.g. `Not Found`, or `nil` when the body had none (see ``reason``).
+    public var message: String?
     /// GitHub's `documentation_url`, if given.
     public var documentationURL: String?
     /// The validation errors of a 422.
@@ -44,7 +44,7 @@ public struct GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertibl
     /// Creates an error.
     public init(
         statusCode: Int,
-        message: String,
+        message: String?,
         documentationURL: String? = nil,
         errors: [ValidationError] = [],
         method: String,
@@ -66,6 +66,9 @@ public struct GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertibl
     /// - Returns: its first value, or `nil`.
     public func headerValue(_ name: String) -> String? { headers[name] }
 
+    /// GitHub's message, or the status's reason phrase when the body had none.
+    public var reason: String { message ?? HTTPURLResponseStatusText.reason(for: statusCode) }
+
     /// Whether this is a primary rate limit: 403/429 with `X-RateLimit-Remaining: 0`.
     public var isPrimaryRateLimit: Bool {
         (statusCode == 403 || statusCode == 429) && headers["x-ratelimit-remaining"] == "0"
@@ -75,7 +78,7 @@ public struct GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertibl
     /// carries `Retry-After`.
     public var isSecondaryRateLimit: Bool {
         guard statusCode == 403 || statusCode == 429, !isPrimaryRateLimit else { return false }
-        let lowered = message.lowercased()
+        let lowered = (message ?? "").lowercased()
         return headers["retry-after"] != nil || lowered.contains("secondary rate")
             || lowered.contains("abuse") || (documentationURL ?? "").contains("secondary-rate-limits")
     }
@@ -94,10 +97,9 @@ public struct GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertibl
             var errors: [ValidationError]?
         }
         let body = try? JSONDecoder().decode(Body.self, from: response.body)
-        let fallback = HTTPURLResponseStatusText.reason(for: response.statusCode)
         return GitHubAPIError(
             statusCode: response.statusCode,
-            message: SecretRedactor.redact(body?.message ?? fallback),
+            message: body?.message.map(SecretRedactor.redact),
             documentationURL: body?.documentation_url,
             errors: body?.errors ?? [],
             method: method,
@@ -108,7 +110,7 @@ public struct GitHubAPIError: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// `PATCH /repos/o/r failed with 422 Validation Failed: name already exists (docs: ...)`.
     public var description: String {
-        var text = "\(method) \(path) failed with \(statusCode) \(message)"
+        var text = "\(method) \(path) failed with \(statusCode) \(reason)"
         let details = errors.compactMap { entry -> String? in
             if let message = entry.message { return message }
             guard let field = entry.field, let code = entry.code else { return nil }

@@ -174,21 +174,26 @@ extension GitHubClient {
 
     /// One request with retry around the breaker, the limiter and the rate-limit waits.
     func exchange(_ request: HTTPTransportRequest, quotaExempt: Bool) async throws -> HTTPTransportResponse {
-        try await resilience.retrying(clock: clock) {
+        if request.method != "GET" && request.method != "HEAD" { try await spaceMutation() }
+        return try await resilience.policy(for: request.method).run(clock: clock) {
             try await self.attempt(request, quotaExempt: quotaExempt)
         }
     }
 
     /// One attempt: waits out an exhausted quota, takes a permit, sends through the breaker, and waits for
     /// the reset (then re-sends) when GitHub answers with a rate limit.
+    ///
+    /// A conditional request (`If-None-Match`) takes no token up front, because GitHub does not charge an
+    /// authorised 304; when it comes back 200 instead, a token is taken afterwards if one is free.
     func attempt(_ request: HTTPTransportRequest, quotaExempt: Bool) async throws -> HTTPTransportResponse {
+        let conditional = request.headers["If-None-Match"] != nil
         var waits = 0
         while true {
             if !quotaExempt {
                 try await waitForQuotaReset()
-                try await resilience.acquirePermit(clock: clock)
+                if !conditional { try await resilience.limiter.acquire() }
             }
-            let response = try await resilience.guarded {
+            let response = try await resilience.breaker.call {
                 let response = try await self.transport.send(request)
                 self.recordRateLimit(response.headers)
                 self.logger.debug(
@@ -201,6 +206,9 @@ extension GitHubClient {
                     throw GitHubAPIError.from(response, method: request.method, path: Self.pathAndQuery(request.url))
                 }
                 return response
+            }
+            if conditional && !quotaExempt && response.statusCode != 304 {
+                _ = resilience.limiter.tryAcquire()
             }
             guard response.statusCode == 403 || response.statusCode == 429 else { return response }
             let error = GitHubAPIError.from(response, method: request.method, path: Self.pathAndQuery(request.url))
@@ -246,6 +254,19 @@ extension GitHubClient {
         return .milliseconds(Int64((seconds * 1_000).rounded(.up)))
     }
 
+    /// Keeps mutating requests at least ``mutationSpacing`` apart (GitHub asks for one second), reserving
+    /// each slot under a lock so concurrent callers queue up instead of bunching.
+    func spaceMutation() async throws {
+        guard mutationSpacing > .zero else { return }
+        let now = clock.now
+        let wait = lastMutation.withLock { last -> Duration in
+            let slot = last.map { max(now, $0.advanced(by: mutationSpacing)) } ?? now
+            last = slot
+            return now.duration(to: slot)
+        }
+        if wait > .zero { try await clock.sleep(for: wait) }
+    }
+
     /// Sleeps until the reset when the last response said the quota is used up.
     func waitForQuotaReset() async throws {
         guard let snapshot = quota.withLock({ $0 }), snapshot.remaining <= 0 else { return }
@@ -261,7 +282,9 @@ extension GitHubClient {
     func recordRateLimit(_ headers: HTTPHeaderFields) {
         guard let snapshot = GitHubRateLimitSnapshot(headers: headers) else { return }
         quota.withLock { $0 = snapshot }
-        resilience.synchronize(with: snapshot)
+        if let limit = snapshot.limit {
+            resilience.limiter.update(remaining: snapshot.remaining, limit: limit, resetAt: snapshot.reset)
+        }
     }
 
     static func httpDate(_ text: String) -> Date? {

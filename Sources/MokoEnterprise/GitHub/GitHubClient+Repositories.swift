@@ -113,13 +113,14 @@ extension GitHubClient {
         return GitHubPage(items: items, url: url, nextURL: next)
     }
 
-    /// Drops cached GETs a mutation of `repositoryPath` makes stale: the repository and everything under
-    /// it, and the owner's repository lists.
+    /// Marks stale the cached GETs a mutation of `repositoryPath` affects: the repository and everything
+    /// under it, and the owner's repository lists. They keep their validators, so the next read is still
+    /// conditional and fetches the new representation.
     func invalidateCache(repositoryPath: String, owner: String) {
         guard let cache else { return }
         let prefix = (baseString + repositoryPath).lowercased()
         let ownerLower = owner.lowercased()
-        cache.invalidate { key in
+        cache.markStale { key in
             let url = key.url.lowercased()
             if url == prefix || url.hasPrefix(prefix + "/") || url.hasPrefix(prefix + "?") { return true }
             guard let path = URL(string: key.url)?.path.lowercased() else { return false }

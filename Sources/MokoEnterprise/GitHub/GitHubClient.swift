@@ -42,7 +42,7 @@ public final class GitHubClient: Sendable {
     let baseString: String
     let baseHost: String?
     let transport: any HTTPTransport
-    let clock: any Clock<Duration>
+    let clock: GitHubClientClock
     let wallClock: any WallClock
     let logger: Logger
     let cache: ETagCache?
@@ -50,6 +50,9 @@ public final class GitHubClient: Sendable {
     let resilience: GitHubClientResilience
     /// Most consecutive waits for a rate-limit reset in one request before giving up.
     let maxRateLimitWaits: Int
+    /// The least time between two mutating requests.
+    public let mutationSpacing: Duration
+    let lastMutation = Mutex<GitHubClientClock.Instant?>(nil)
 
     /// Creates a client.
     ///
@@ -62,6 +65,7 @@ public final class GitHubClient: Sendable {
     ///   - requestTimeout: the timeout of each HTTP exchange.
     ///   - userAgent: the `User-Agent` header (GitHub rejects requests without one).
     ///   - maxRateLimitWaits: most consecutive waits for a rate-limit reset in one request.
+    ///   - mutationSpacing: the least time between two mutating requests.
     ///   - logger: where the client logs (method, path, status; never the token).
     ///   - environment: the environment to read `GITHUB_TOKEN`, `GH_TOKEN` and `GITHUB_API_URL` from.
     ///   - resilience: the retry, breaker and limiter wiring.
@@ -76,10 +80,11 @@ public final class GitHubClient: Sendable {
         requestTimeout: Duration,
         userAgent: String,
         maxRateLimitWaits: Int,
+        mutationSpacing: Duration,
         logger: Logger,
         environment: [String: String],
         resilience: GitHubClientResilience,
-        clock: any Clock<Duration>,
+        clock: GitHubClientClock,
         wallClock: any WallClock
     ) throws {
         let resolvedToken = token ?? environment["GITHUB_TOKEN"] ?? environment["GH_TOKEN"]
@@ -119,6 +124,7 @@ public final class GitHubClient: Sendable {
         self.requestTimeout = requestTimeout
         self.userAgent = userAgent
         self.maxRateLimitWaits = max(0, maxRateLimitWaits)
+        self.mutationSpacing = max(.zero, mutationSpacing)
         self.logger = logger
         self.resilience = resilience
         self.clock = clock

@@ -33,3 +33,9 @@ public struct GitHubClientError: Error, Sendable, Equatable, CustomStringConvert
     /// The message.
     public var description: String { message }
 }
+
+extension GitHubClientError: RetryClassifiableError {
+    /// Never retried: bad arguments, undecodable bodies and redirect loops fail the same way again, and a
+    /// rate limit that stayed exhausted has already been waited for.
+    public func retryDecision(now: Date) -> RetryDecision { .doNotRetry }
+}

@@ -1,21 +1,31 @@
-/// The resilience wiring of a ``GitHubClient``: retry, circuit breaker and rate limiter, in that order
-/// from the outside in.
+/// The resilience wiring of a ``GitHubClient``: retry outside, then the circuit breaker, then the rate
+/// limiter, then the transport (patterns.md §4's order).
 struct GitHubClientResilience: Sendable {
-    /// Runs `operation` under the retry policy.
-    func retrying<T: Sendable>(
-        clock: any Clock<Duration>, _ operation: @Sendable () async throws -> T
-    ) async throws -> T {
-        try await operation()
+    /// Retries idempotent requests: 5xx, transport failures and rate limits.
+    let retryPolicy: RetryPolicy
+    /// Retries `POST`s only when the server certainly did not act on them (rate limits), never after a 5xx
+    /// or a lost connection, so a create is never duplicated.
+    let nonIdempotentRetryPolicy: RetryPolicy
+    /// Stops calling GitHub while it keeps failing.
+    let breaker: CircuitBreaker
+    /// The local token bucket, synchronised with `X-RateLimit-*`.
+    let limiter: RateLimiter
+
+    init(retryPolicy: RetryPolicy, breaker: CircuitBreaker, limiter: RateLimiter) {
+        self.retryPolicy = retryPolicy
+        var cautious = retryPolicy
+        let base = retryPolicy.classifier
+        cautious.classifier = RetryClassifier { error, now in
+            if let response = error as? GitHubAPIError, response.isRateLimited { return base.decision(for: error, now: now) }
+            return .doNotRetry
+        }
+        self.nonIdempotentRetryPolicy = cautious
+        self.breaker = breaker
+        self.limiter = limiter
     }
 
-    /// Runs `operation` through the circuit breaker.
-    func guarded<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
-        try await operation()
+    /// The policy for `method`.
+    func policy(for method: String) -> RetryPolicy {
+        method == "POST" ? nonIdempotentRetryPolicy : retryPolicy
     }
-
-    /// Takes one permit from the rate limiter, waiting through the clock when none is left.
-    func acquirePermit(clock: any Clock<Duration>) async throws {}
-
-    /// Feeds the server's view of the quota to the rate limiter.
-    func synchronize(with snapshot: GitHubRateLimitSnapshot) {}
 }

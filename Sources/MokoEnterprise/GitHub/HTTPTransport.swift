@@ -123,3 +123,10 @@ public struct HTTPTransportError: Error, Sendable, Equatable, CustomStringConver
         return "\(method) \(url.absoluteString) \(reason)\(suffix)"
     }
 }
+
+extension HTTPTransportError: RetryClassifiableError {
+    /// Timeouts and lost connections are retried with backoff; an invalid request is not.
+    public func retryDecision(now: Date) -> RetryDecision {
+        kind == .invalidRequest ? .doNotRetry : .retry
+    }
+}
