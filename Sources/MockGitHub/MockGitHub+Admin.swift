@@ -7,7 +7,8 @@ extension MockGitHub {
         let query = MockGitHub.parseQuery(rawQuery)
         func q(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
         guard request.header("authorization") == "Bearer " + configuration.adminToken else {
-            return adminError(401, "The admin API needs Authorization: Bearer <admin token> (GitHub tokens are not accepted).")
+            return adminError(
+                401, "The admin API needs Authorization: Bearer <admin token> (GitHub tokens are not accepted).")
         }
         let method = request.method.uppercased()
         switch (method, path) {
@@ -42,13 +43,15 @@ extension MockGitHub {
         case ("GET", "/__mock/ratelimit"):
             var members: [(String, MockJSON)] = []
             for (key, bucket) in buckets.sorted(by: { $0.key < $1.key }) {
-                members.append((
-                    key,
-                    .object([
-                        ("limit", .int(bucket.limit)), ("remaining", .int(bucket.remaining)), ("used", .int(bucket.used)),
-                        ("reset", .int(Int(bucket.reset))),
-                    ])
-                ))
+                members.append(
+                    (
+                        key,
+                        .object([
+                            ("limit", .int(bucket.limit)), ("remaining", .int(bucket.remaining)),
+                            ("used", .int(bucket.used)),
+                            ("reset", .int(Int(bucket.reset))),
+                        ])
+                    ))
             }
             return adminJSON(.object(members))
         case ("PUT", "/__mock/ratelimit"):
@@ -81,7 +84,8 @@ extension MockGitHub {
                     && (q("token").map { $0 == entry.headers["authorization"] } ?? true)
             }.prefix(limit).map(MockGitHub.encodeLine)
             let text = lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")
-            return MockResponse(status: 200, headers: [("content-type", "application/x-ndjson")], body: Array(text.utf8))
+            return MockResponse(
+                status: 200, headers: [("content-type", "application/x-ndjson")], body: Array(text.utf8))
         case ("DELETE", "/__mock/journal"):
             journal.removeAll()
             return MockResponse(status: 204)
@@ -114,7 +118,8 @@ extension MockGitHub {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return adminError(500, "Could not encode the value.") }
-        return MockResponse(status: 200, headers: [("content-type", "application/json; charset=utf-8")], body: Array(data))
+        return MockResponse(
+            status: 200, headers: [("content-type", "application/json; charset=utf-8")], body: Array(data))
     }
 
     func adminBody(_ request: MockRequest) -> MockJSON? {
@@ -128,7 +133,9 @@ extension MockGitHub {
         var fixture = configuration.fixture
         if let value = body["fixture"], !value.isNull {
             if let name = value.stringValue {
-                guard name == "standard" else { return adminError(422, "Unknown fixture name '\(name)'; use 'standard'.") }
+                guard name == "standard" else {
+                    return adminError(422, "Unknown fixture name '\(name)'; use 'standard'.")
+                }
                 fixture = .standard(repos: body["repos"]?.intValue ?? 10)
             } else {
                 do {
@@ -148,12 +155,15 @@ extension MockGitHub {
             } else if let text = value.stringValue, let seconds = MockTimeFormat.parseISO8601(text) {
                 epoch = Date(timeIntervalSince1970: seconds)
             } else {
-                return adminError(422, "epoch must be seconds since 1970 or an ISO-8601 instant like 2026-01-01T00:00:00Z.")
+                return adminError(
+                    422, "epoch must be seconds since 1970 or an ISO-8601 instant like 2026-01-01T00:00:00Z.")
             }
         }
         seed(fixture: fixture, seed: newSeed, epoch: epoch)
         return handleAdmin(
-            MockRequest(method: "GET", target: "/__mock/tokens", headers: [("authorization", "Bearer " + configuration.adminToken)])
+            MockRequest(
+                method: "GET", target: "/__mock/tokens",
+                headers: [("authorization", "Bearer " + configuration.adminToken)])
         )
     }
 
@@ -172,13 +182,16 @@ extension MockGitHub {
         guard let body = adminBody(request) else { return adminError(400, "Send a JSON object.") }
         do {
             if let mode = body["mode"] {
-                guard let text = mode.stringValue, let parsed = MockClock.Mode(rawValue: text == "real" ? "running" : text)
+                guard let text = mode.stringValue,
+                    let parsed = MockClock.Mode(rawValue: text == "real" ? "running" : text)
                 else { return adminError(422, "mode must be 'frozen' or 'running'.") }
                 try clock.setMode(parsed, rate: body["rate"]?.doubleValue)
             }
             if let value = body["set"] {
                 let seconds = value.doubleValue ?? value.stringValue.flatMap(MockTimeFormat.parseISO8601)
-                guard let seconds else { return adminError(422, "set must be seconds since 1970 or an ISO-8601 instant.") }
+                guard let seconds else {
+                    return adminError(422, "set must be seconds since 1970 or an ISO-8601 instant.")
+                }
                 try clock.set(to: Date(timeIntervalSince1970: seconds))
             }
             if let value = body["advance"] {
@@ -217,7 +230,9 @@ extension MockGitHub {
                 reset: (now + 3_600).rounded(.up)
             )
         if let limit = body["limit"]?.intValue, limit >= 0 { bucket.limit = limit }
-        if let remaining = body["remaining"]?.intValue, remaining >= 0 { bucket.used = max(0, bucket.limit - remaining) }
+        if let remaining = body["remaining"]?.intValue, remaining >= 0 {
+            bucket.used = max(0, bucket.limit - remaining)
+        }
         if let reset = body["reset"]?.doubleValue { bucket.reset = reset }
         buckets[key] = bucket
         return adminJSON(

@@ -53,7 +53,9 @@ extension MockGitHub {
         case .int(let number)?: title = String(number)
         case nil, .string?:
             throw validationFailed([
-                .object([("resource", .string("Issue")), ("code", .string("missing_field")), ("field", .string("title"))])
+                .object([
+                    ("resource", .string("Issue")), ("code", .string("missing_field")), ("field", .string("title")),
+                ])
             ])
         case let value?:
             throw invalidRequest("For 'properties/title', \(MockGitHub.describe(value)) is not a string or integer.")
@@ -90,7 +92,8 @@ extension MockGitHub {
             status: 201,
             body: issueJSON(issue, repo: state.repos[index], modern: call.modern).bytes
         )
-        response.headers.append(("location", configuration.baseURL + "/repos/" + repo.fullName + "/issues/\(issue.number)"))
+        response.headers.append(
+            ("location", configuration.baseURL + "/repos/" + repo.fullName + "/issues/\(issue.number)"))
         return response
     }
 
@@ -105,7 +108,9 @@ extension MockGitHub {
             switch value {
             case .string(let text): issue.title = text
             case .int(let number): issue.title = String(number)
-            default: throw invalidRequest("For 'properties/title', \(MockGitHub.describe(value)) is not a string or integer.")
+            default:
+                throw invalidRequest(
+                    "For 'properties/title', \(MockGitHub.describe(value)) is not a string or integer.")
             }
         }
         if let text = try optionalString(body, "body") { issue.body = text }
@@ -153,17 +158,22 @@ extension MockGitHub {
             case .string(let text): config[key] = text
             case .int(let number): config[key] = String(number)
             case .null: config.removeValue(forKey: key)
-            default: throw invalidRequest("For 'properties/config/\(key)', \(MockGitHub.describe(item)) is not a string.")
+            default:
+                throw invalidRequest("For 'properties/config/\(key)', \(MockGitHub.describe(item)) is not a string.")
             }
         }
         if let contentType = config["content_type"], contentType != "json" && contentType != "form" {
             throw validationFailed([
-                .object([("resource", .string("Hook")), ("code", .string("invalid")), ("field", .string("content_type"))])
+                .object([
+                    ("resource", .string("Hook")), ("code", .string("invalid")), ("field", .string("content_type")),
+                ])
             ])
         }
         if let insecure = config["insecure_ssl"], insecure != "0" && insecure != "1" {
             throw validationFailed([
-                .object([("resource", .string("Hook")), ("code", .string("invalid")), ("field", .string("insecure_ssl"))])
+                .object([
+                    ("resource", .string("Hook")), ("code", .string("invalid")), ("field", .string("insecure_ssl")),
+                ])
             ])
         }
     }
@@ -182,7 +192,9 @@ extension MockGitHub {
         try hookConfig(body["config"], into: &config)
         guard let url = config["url"], url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw validationFailed([
-                .object([("resource", .string("Hook")), ("code", .string("missing_field")), ("field", .string("config.url"))])
+                .object([
+                    ("resource", .string("Hook")), ("code", .string("missing_field")), ("field", .string("config.url")),
+                ])
             ])
         }
         _ = url
@@ -226,7 +238,8 @@ extension MockGitHub {
         case "GET":
             guard let rule = repo.protections[branch] else {
                 throw MockHTTPError(
-                    response: error(404, "Branch not protected", doc: "/branches/branch-protection#get-branch-protection")
+                    response: error(
+                        404, "Branch not protected", doc: "/branches/branch-protection#get-branch-protection")
                 )
             }
             return jsonResponse(call, protectionJSON(rule, repo: repo, branch: branch))
@@ -256,17 +269,20 @@ extension MockGitHub {
         }
         if let checks = body["required_status_checks"], !checks.isNull {
             guard case .object = checks else {
-                throw invalidRequest("For 'properties/required_status_checks', \(MockGitHub.describe(checks)) is not an object or null.")
+                throw invalidRequest(
+                    "For 'properties/required_status_checks', \(MockGitHub.describe(checks)) is not an object or null.")
             }
             if let strict = checks["strict"], strict.boolValue == nil {
                 throw invalidRequest("For 'properties/strict', \(MockGitHub.describe(strict)) is not a boolean.")
             }
             if let contexts = checks["contexts"], contexts.arrayValue?.allSatisfy({ $0.stringValue != nil }) != true {
-                throw invalidRequest("For 'properties/contexts', \(MockGitHub.describe(contexts)) is not an array of strings.")
+                throw invalidRequest(
+                    "For 'properties/contexts', \(MockGitHub.describe(contexts)) is not an array of strings.")
             }
         }
         if let enforce = body["enforce_admins"], !enforce.isNull, enforce.boolValue == nil {
-            throw invalidRequest("For 'properties/enforce_admins', \(MockGitHub.describe(enforce)) is not a boolean or null.")
+            throw invalidRequest(
+                "For 'properties/enforce_admins', \(MockGitHub.describe(enforce)) is not a boolean or null.")
         }
         if let reviews = body["required_pull_request_reviews"], !reviews.isNull {
             guard case .object = reviews else {
@@ -276,7 +292,9 @@ extension MockGitHub {
             }
             if let count = reviews["required_approving_review_count"] {
                 guard let number = count.intValue else {
-                    throw invalidRequest("For 'properties/required_approving_review_count', \(MockGitHub.describe(count)) is not an integer.")
+                    throw invalidRequest(
+                        "For 'properties/required_approving_review_count', \(MockGitHub.describe(count)) is not an integer."
+                    )
                 }
                 guard (0...6).contains(number) else {
                     throw validationFailed([
@@ -290,7 +308,8 @@ extension MockGitHub {
         }
         if let restrictions = body["restrictions"], !restrictions.isNull {
             guard case .object = restrictions else {
-                throw invalidRequest("For 'properties/restrictions', \(MockGitHub.describe(restrictions)) is not an object or null.")
+                throw invalidRequest(
+                    "For 'properties/restrictions', \(MockGitHub.describe(restrictions)) is not an object or null.")
             }
             var total = 0
             for key in ["users", "teams", "apps"] {
@@ -327,52 +346,78 @@ extension MockGitHub {
         var members: [(String, MockJSON)] = [("url", .string(url))]
         if let checks = rule["required_status_checks"], !checks.isNull {
             let contexts = checks["contexts"]?.arrayValue ?? []
-            members.append((
-                "required_status_checks",
-                .object([
-                    ("url", .string(url + "/required_status_checks")),
-                    ("strict", .bool(checks["strict"]?.boolValue ?? false)),
-                    ("contexts", .array(contexts)),
-                    ("contexts_url", .string(url + "/required_status_checks/contexts")),
-                    ("checks", .array(checks["checks"]?.arrayValue ?? contexts.map { .object([("context", $0), ("app_id", .null)]) })),
-                ])
-            ))
+            members.append(
+                (
+                    "required_status_checks",
+                    .object([
+                        ("url", .string(url + "/required_status_checks")),
+                        ("strict", .bool(checks["strict"]?.boolValue ?? false)),
+                        ("contexts", .array(contexts)),
+                        ("contexts_url", .string(url + "/required_status_checks/contexts")),
+                        (
+                            "checks",
+                            .array(
+                                checks["checks"]?.arrayValue
+                                    ?? contexts.map { .object([("context", $0), ("app_id", .null)]) })
+                        ),
+                    ])
+                ))
         }
         if let reviews = rule["required_pull_request_reviews"], !reviews.isNull {
-            members.append((
-                "required_pull_request_reviews",
-                .object([
-                    ("url", .string(url + "/required_pull_request_reviews")),
-                    ("dismiss_stale_reviews", .bool(reviews["dismiss_stale_reviews"]?.boolValue ?? false)),
-                    ("require_code_owner_reviews", .bool(reviews["require_code_owner_reviews"]?.boolValue ?? false)),
-                    ("require_last_push_approval", .bool(reviews["require_last_push_approval"]?.boolValue ?? false)),
-                    ("required_approving_review_count", .int(reviews["required_approving_review_count"]?.intValue ?? 1)),
-                ])
-            ))
+            members.append(
+                (
+                    "required_pull_request_reviews",
+                    .object([
+                        ("url", .string(url + "/required_pull_request_reviews")),
+                        ("dismiss_stale_reviews", .bool(reviews["dismiss_stale_reviews"]?.boolValue ?? false)),
+                        (
+                            "require_code_owner_reviews",
+                            .bool(reviews["require_code_owner_reviews"]?.boolValue ?? false)
+                        ),
+                        (
+                            "require_last_push_approval",
+                            .bool(reviews["require_last_push_approval"]?.boolValue ?? false)
+                        ),
+                        (
+                            "required_approving_review_count",
+                            .int(reviews["required_approving_review_count"]?.intValue ?? 1)
+                        ),
+                    ])
+                ))
         }
         if let restrictions = rule["restrictions"], !restrictions.isNull {
-            members.append((
-                "restrictions",
+            members.append(
+                (
+                    "restrictions",
+                    .object([
+                        ("url", .string(url + "/restrictions")),
+                        ("users_url", .string(url + "/restrictions/users")),
+                        ("teams_url", .string(url + "/restrictions/teams")),
+                        ("apps_url", .string(url + "/restrictions/apps")),
+                        (
+                            "users",
+                            .array((restrictions["users"]?.arrayValue ?? []).compactMap(\.stringValue).map(userJSON))
+                        ),
+                        ("teams", .array([])),
+                        ("apps", .array([])),
+                    ])
+                ))
+        }
+        members.append(
+            (
+                "enforce_admins",
                 .object([
-                    ("url", .string(url + "/restrictions")),
-                    ("users_url", .string(url + "/restrictions/users")),
-                    ("teams_url", .string(url + "/restrictions/teams")),
-                    ("apps_url", .string(url + "/restrictions/apps")),
-                    ("users", .array((restrictions["users"]?.arrayValue ?? []).compactMap(\.stringValue).map(userJSON))),
-                    ("teams", .array([])),
-                    ("apps", .array([])),
+                    ("url", .string(url + "/enforce_admins")),
+                    ("enabled", .bool(rule["enforce_admins"]?.boolValue ?? false)),
                 ])
             ))
-        }
-        members.append((
-            "enforce_admins",
-            .object([("url", .string(url + "/enforce_admins")), ("enabled", .bool(rule["enforce_admins"]?.boolValue ?? false))])
-        ))
         for key in [
             "required_linear_history", "allow_force_pushes", "allow_deletions", "block_creations",
             "required_conversation_resolution", "lock_branch", "allow_fork_syncing",
         ] {
-            if let value = rule[key], let flag = value.boolValue { members.append((key, .object([("enabled", .bool(flag))]))) }
+            if let value = rule[key], let flag = value.boolValue {
+                members.append((key, .object([("enabled", .bool(flag))])))
+            }
         }
         return .object(members)
     }
@@ -384,12 +429,17 @@ extension MockGitHub {
             throw notFound()
         }
         let orgID = state.orgs[orgIndex].id
-        guard let teamIndex = state.teams.firstIndex(where: { $0.orgID == orgID && $0.slug.lowercased() == slug.lowercased() })
+        guard
+            let teamIndex = state.teams.firstIndex(where: {
+                $0.orgID == orgID && $0.slug.lowercased() == slug.lowercased()
+            })
         else { throw notFound() }
         return (orgIndex, teamIndex)
     }
 
-    func teamRepo(_ call: MockCall, org: String, slug: String, owner: String, name: String) throws(MockHTTPError)
+    func teamRepo(
+        _ call: MockCall, org: String, slug: String, owner: String, name: String
+    ) throws(MockHTTPError)
         -> MockResponse
     {
         let (orgIndex, teamIndex) = try resolveTeam(call, org: org, slug: slug)

@@ -95,7 +95,7 @@ extension MockGitHub {
                     + "X-GitHub-Api-Version: 2022-11-28 and a User-Agent naming your client."
             )
         }
-        let requestKey = call.method + " " + target + " " + MockHashing.hex(MockHashing.fnv1a(call.request.body))
+        let requestKey = call.method + " " + target + " " + call.bodyHash
         if let last = track.lastClientError, last.key == requestKey {
             flag(
                 "retried-client-error", call, seq: [last.seq, seq],
@@ -124,12 +124,11 @@ extension MockGitHub {
         var track = compliance[key] ?? MockComplianceTrack()
         let seq = call.sequence
         let target = call.rawQuery.isEmpty ? call.path : call.path + "?" + call.rawQuery
+        let isLimitStatus = response.status == 403 || response.status == 429
         if let retryAfter = response.header("retry-after").flatMap(Double.init) {
             track.retryAfterUntil = call.now + retryAfter
             track.retryAfterSeq = seq
-        } else if response.status == 403 || response.status == 429,
-            response.text.contains("secondary rate limit")
-        {
+        } else if isLimitStatus, response.text.contains("secondary rate limit") {
             track.secondaryWithoutRetryAt = call.now
             track.secondarySeq = seq
         }
@@ -139,7 +138,9 @@ extension MockGitHub {
             track.exhaustedUntil = reset
             track.exhaustedSeq = seq
         }
-        if call.method == "GET", response.status == 200, response.header("etag") != nil, track.servedETags.count < 50_000 {
+        if call.method == "GET", response.status == 200, response.header("etag") != nil,
+            track.servedETags.count < 50_000
+        {
             track.servedETags[target] = seq
         }
         if let link = response.header("link"), track.linkedTargets.count < 50_000 {
@@ -157,9 +158,10 @@ extension MockGitHub {
             track.lastMutationAt = call.now
             track.lastMutationSeq = seq
         }
-        let isRateLimit = response.header("x-ratelimit-remaining") == "0" || response.text.contains("rate limit")
+        let isRateLimit =
+            isLimitStatus && (response.header("x-ratelimit-remaining") == "0" || response.text.contains("rate limit"))
         if [400, 401, 404, 410, 422].contains(response.status) || (response.status == 403 && !isRateLimit) {
-            let requestKey = call.method + " " + target + " " + MockHashing.hex(MockHashing.fnv1a(call.request.body))
+            let requestKey = call.method + " " + target + " " + call.bodyHash
             track.lastClientError = (requestKey, seq)
         } else {
             track.lastClientError = nil
@@ -174,7 +176,8 @@ extension MockGitHub {
         if call.request.header("authorization") != nil { headers["authorization"] = call.tokenID }
         var responseHeaders: [String: String] = [:]
         for header in response.headers
-        where header.name.hasPrefix("x-ratelimit-") || ["etag", "link", "location", "retry-after"].contains(header.name)
+        where header.name.hasPrefix("x-ratelimit-")
+            || ["etag", "link", "location", "retry-after"].contains(header.name)
         {
             responseHeaders[header.name] = header.value
         }
@@ -187,7 +190,7 @@ extension MockGitHub {
             path: call.path,
             query: call.rawQuery,
             headers: headers,
-            bodyHash: MockHashing.hex(MockHashing.fnv1a(call.request.body)),
+            bodyHash: call.bodyHash,
             bodyBytes: call.request.body.count,
             status: response.status,
             responseHeaders: responseHeaders,

@@ -1,10 +1,17 @@
 extension MockGitHub {
     /// The first rule of the fault plan that fires for this request, counting occurrences as it goes.
+    ///
+    /// Every rule whose match accepts the request counts the occurrence, even when an earlier rule fires,
+    /// so `nth` means "the n-th request this rule matches" whatever other rules do.
     func matchFault(_ call: MockCall) -> (String, MockFaultPlan.Action)? {
+        var fired: (String, MockFaultPlan.Action)?
         for rule in faultPlan.rules where ruleMatches(rule.match, call) {
             var counter =
                 faultCounters[rule.id]
-                ?? (occurrences: 0, firings: 0, random: MockRandom(seed: MockHashing.mix(seed, MockHashing.fnv1a(rule.id))))
+                ?? (
+                    occurrences: 0, firings: 0,
+                    random: MockRandom(seed: MockHashing.mix(seed, MockHashing.fnv1a(rule.id)))
+                )
             counter.occurrences += 1
             var fires = true
             if let times = rule.times, counter.firings >= times { fires = false }
@@ -21,11 +28,13 @@ extension MockGitHub {
                     if draw >= probability { fires = false }
                 }
             }
-            if fires { counter.firings += 1 }
+            if fires && fired == nil {
+                counter.firings += 1
+                fired = (rule.id, rule.action)
+            }
             faultCounters[rule.id] = counter
-            if fires { return (rule.id, rule.action) }
         }
-        return nil
+        return fired
     }
 
     private func ruleMatches(_ match: MockFaultPlan.Match?, _ call: MockCall) -> Bool {

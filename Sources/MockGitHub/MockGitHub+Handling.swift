@@ -22,6 +22,7 @@ struct MockCall: Sendable {
     var now: Double
     var sequence: Int
     var requestID: String
+    var bodyHash: String
 
     func query(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
 
@@ -50,7 +51,8 @@ extension MockGitHub {
 
     // MARK: - Pipeline
 
-    func handleAPI(_ request: MockRequest) -> MockResponse {
+    func handleAPI(_ rawRequest: MockRequest) -> MockResponse {
+        let request = rawRequest.normalized
         sequence += 1
         let now = clock.seconds
         let method = request.method.uppercased()
@@ -73,7 +75,8 @@ extension MockGitHub {
             modern: false,
             now: now,
             sequence: sequence,
-            requestID: requestID
+            requestID: requestID,
+            bodyHash: MockGitHub.bodyHash(request.body)
         )
         let version = request.header("x-github-api-version")
         call.modern = version == "2026-03-10"
@@ -163,13 +166,21 @@ extension MockGitHub {
         buckets[bucketKey] = bucket
 
         finishHeaders(call, &response, bucket: bucket)
-        record(call, response: response, before: before, after: bucket.remaining, counted: counted,
-               points: secondaryPoints, fault: faultRule ?? response.faultRule)
+        record(
+            call, response: response, before: before, after: bucket.remaining, counted: counted,
+            points: secondaryPoints, fault: faultRule ?? response.faultRule)
         if method == "HEAD" { response.body = [] }
         return response
     }
 
     // MARK: - Parsing
+
+    /// FNV-1a of the first 64 KiB of the body mixed with its length (enough to tell bodies apart cheaply).
+    static func bodyHash(_ body: [UInt8]) -> String {
+        guard !body.isEmpty else { return "cbf29ce484222325" }
+        let head = body.count > 65_536 ? Array(body[0..<65_536]) : body
+        return MockHashing.hex(MockHashing.mix(MockHashing.fnv1a(head), UInt64(body.count)))
+    }
 
     static func splitTarget(_ target: String) -> (String, String) {
         guard let mark = target.firstIndex(of: "?") else { return (target, "") }
@@ -306,18 +317,20 @@ extension MockGitHub {
 
     func rateLimitResponse(_ call: MockCall, action: MockFaultPlan.Action, bucket: MockBucket) -> MockResponse {
         if action.kind == "secondary" {
-            return secondaryResponse(call, status: action.status, variant: action.variant, retryAfter: action.retryAfter)
+            return secondaryResponse(
+                call, status: action.status, variant: action.variant, retryAfter: action.retryAfter)
         }
         var forced = bucket
         forced.used = forced.limit
         var response = primaryExhausted(call, bucket: forced)
         if let status = action.status {
             response.status = status
-            response.body = MockJSON.object([
-                ("message", response.json?["message"] ?? .null),
-                ("documentation_url", .string(configuration.rateLimitDocumentationURL + "#primary-rate-limit")),
-                ("status", .string(String(status))),
-            ]).bytes
+            response.body =
+                MockJSON.object([
+                    ("message", response.json?["message"] ?? .null),
+                    ("documentation_url", .string(configuration.rateLimitDocumentationURL + "#primary-rate-limit")),
+                    ("status", .string(String(status))),
+                ]).bytes
         }
         return response
     }
@@ -427,7 +440,10 @@ extension MockGitHub {
         }
         if call.method == "GET" && (response.status == 200 || response.status == 304) {
             headers.append(
-                ("cache-control", call.login == nil ? "public, max-age=60, s-maxage=60" : "private, max-age=60, s-maxage=60")
+                (
+                    "cache-control",
+                    call.login == nil ? "public, max-age=60, s-maxage=60" : "private, max-age=60, s-maxage=60"
+                )
             )
         }
         headers.append(("vary", "Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding"))

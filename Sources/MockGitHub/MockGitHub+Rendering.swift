@@ -227,12 +227,14 @@ extension MockGitHub {
             ),
         ]
         if !full {
-            members.append(("role_name", .string(role >= 1 ? ["read", "triage", "write", "maintain", "admin"][role - 1] : "none")))
+            members.append(
+                ("role_name", .string(role >= 1 ? ["read", "triage", "write", "maintain", "admin"][role - 1] : "none")))
             return .object(members)
         }
-        for key in ["allow_squash_merge", "allow_merge_commit", "allow_rebase_merge", "allow_auto_merge",
-            "delete_branch_on_merge", "allow_update_branch"]
-        {
+        for key in [
+            "allow_squash_merge", "allow_merge_commit", "allow_rebase_merge", "allow_auto_merge",
+            "delete_branch_on_merge", "allow_update_branch",
+        ] {
             members.append((key, .bool(repo.mergeSettings[key] ?? false)))
         }
         if !modern { members.append(("use_squash_pr_title_as_default", .bool(false))) }

@@ -4,10 +4,10 @@ extension MockGitHub {
     /// Parses a request body that must be a JSON object; an empty body counts as `{}`.
     func objectBody(_ call: MockCall) throws(MockHTTPError) -> MockJSON {
         let body = call.request.body
-        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .object([]) }
         if body.count > 1_048_576 {
             throw MockHTTPError(response: error(413, "Request body is too large (more than 1 MiB)."))
         }
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .object([]) }
         let json: MockJSON
         do {
             json = try MockJSON.parse(body)
@@ -75,7 +75,8 @@ extension MockGitHub {
 
     func listOrgRepos(_ call: MockCall, orgIndex: Int) -> MockResponse {
         let org = state.orgs[orgIndex]
-        let sort = call.query("sort").flatMap { ["created", "updated", "pushed", "full_name"].contains($0) ? $0 : nil }
+        let sort =
+            call.query("sort").flatMap { ["created", "updated", "pushed", "full_name"].contains($0) ? $0 : nil }
             ?? "created"
         let direction = call.query("direction") ?? (sort == "full_name" ? "asc" : "desc")
         let type = call.query("type") ?? "all"
@@ -116,7 +117,8 @@ extension MockGitHub {
     static func validRepoName(_ name: String) -> String {
         var out = ""
         for scalar in name.unicodeScalars {
-            let allowed = scalar.properties.isASCIIHexDigit || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+            let allowed =
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
                 || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == "."
             out.unicodeScalars.append(allowed ? scalar : "-")
         }
@@ -128,7 +130,10 @@ extension MockGitHub {
             if !required { return nil }
             throw validationFailed(
                 [
-                    .object([("resource", .string("Repository")), ("code", .string("missing_field")), ("field", .string("name"))]),
+                    .object([
+                        ("resource", .string("Repository")), ("code", .string("missing_field")),
+                        ("field", .string("name")),
+                    ])
                 ],
                 message: "Repository creation failed."
             )
@@ -140,7 +145,10 @@ extension MockGitHub {
         if name.isEmpty || name == "." || name == ".." {
             throw validationFailed(
                 [
-                    .object([("resource", .string("Repository")), ("code", .string("missing_field")), ("field", .string("name"))]),
+                    .object([
+                        ("resource", .string("Repository")), ("code", .string("missing_field")),
+                        ("field", .string("name")),
+                    ]),
                     .object([
                         ("resource", .string("Repository")), ("code", .string("custom")), ("field", .string("name")),
                         ("message", .string("name is too short (minimum is 1 character)")),
@@ -184,7 +192,8 @@ extension MockGitHub {
             guard case .string(let text) = visibility, ["public", "private", "internal"].contains(text) else {
                 throw validationFailed([
                     .object([
-                        ("resource", .string("Repository")), ("code", .string("invalid")), ("field", .string("visibility")),
+                        ("resource", .string("Repository")), ("code", .string("invalid")),
+                        ("field", .string("visibility")),
                         ("value", visibility),
                     ])
                 ])
@@ -192,7 +201,8 @@ extension MockGitHub {
             if text == "internal" && !repo.ownerIsOrg {
                 throw validationFailed([
                     .object([
-                        ("resource", .string("Repository")), ("code", .string("custom")), ("field", .string("visibility")),
+                        ("resource", .string("Repository")), ("code", .string("custom")),
+                        ("field", .string("visibility")),
                         ("message", .string("internal visibility is only available to organisations")),
                     ])
                 ])
@@ -204,9 +214,10 @@ extension MockGitHub {
         if let flag = try optionalBool(body, "has_projects") { repo.hasProjects = flag }
         if let flag = try optionalBool(body, "has_discussions") { repo.hasDiscussions = flag }
         if let flag = try optionalBool(body, "is_template") { repo.isTemplate = flag }
-        for key in ["allow_squash_merge", "allow_merge_commit", "allow_rebase_merge", "allow_auto_merge",
-            "delete_branch_on_merge", "allow_update_branch", "allow_forking", "web_commit_signoff_required"]
-        {
+        for key in [
+            "allow_squash_merge", "allow_merge_commit", "allow_rebase_merge", "allow_auto_merge",
+            "delete_branch_on_merge", "allow_update_branch", "allow_forking", "web_commit_signoff_required",
+        ] {
             if let flag = try optionalBool(body, key) { repo.mergeSettings[key] = flag }
         }
     }
@@ -237,7 +248,10 @@ extension MockGitHub {
                 let teamIndex = state.teams.firstIndex(where: { $0.id == teamID && $0.orgID == org.id })
             else {
                 throw validationFailed([
-                    .object([("resource", .string("Repository")), ("code", .string("invalid")), ("field", .string("team_id"))])
+                    .object([
+                        ("resource", .string("Repository")), ("code", .string("invalid")),
+                        ("field", .string("team_id")),
+                    ])
                 ])
             }
             repo.id = nextID()
@@ -252,7 +266,8 @@ extension MockGitHub {
         repoIDByFullName[repo.fullName.lowercased()] = repo.id
         state.renamed.removeValue(forKey: repo.fullName.lowercased())
         listCache.removeAll()
-        var response = MockResponse(status: 201, body: repoBytes(repo, role: role(call, repo), full: true, modern: call.modern))
+        var response = MockResponse(
+            status: 201, body: repoBytes(repo, role: role(call, repo), full: true, modern: call.modern))
         response.headers.append(("location", configuration.baseURL + "/repos/" + repo.fullName))
         return response
     }

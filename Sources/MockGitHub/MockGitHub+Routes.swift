@@ -7,7 +7,8 @@ extension MockGitHub {
         switch (s.count, s.first ?? "") {
         case (1, "user") where m == "GET":
             guard case .user(let userIndex, _) = call.identity else {
-                throw MockHTTPError(response: error(401, "Requires authentication", doc: "/users/users#get-the-authenticated-user"))
+                throw MockHTTPError(
+                    response: error(401, "Requires authentication", doc: "/users/users#get-the-authenticated-user"))
             }
             return getUser(call, userIndex: userIndex)
         case (2, "user") where s[1] == "orgs" && m == "GET":
@@ -86,7 +87,9 @@ extension MockGitHub {
         }
     }
 
-    func repoRoute(_ call: inout MockCall, reference: RepoReference, rest: [String]) throws(MockHTTPError)
+    func repoRoute(
+        _ call: inout MockCall, reference: RepoReference, rest: [String]
+    ) throws(MockHTTPError)
         -> MockResponse
     {
         let index = try resolveRepo(call, reference, rest: rest)
@@ -94,7 +97,8 @@ extension MockGitHub {
         let callerRole = role(call, repo)
         let m = call.method
         if call.isMutation && repo.archived {
-            let unarchiving = rest.isEmpty && m == "PATCH" && (try? MockJSON.parse(call.request.body))?["archived"] == .bool(false)
+            let unarchiving =
+                rest.isEmpty && m == "PATCH" && (try? MockJSON.parse(call.request.body))?["archived"] == .bool(false)
             if !unarchiving {
                 throw MockHTTPError(response: error(403, "Repository was archived so is read-only."))
             }
@@ -202,7 +206,8 @@ extension MockGitHub {
         var page = call.query("page").flatMap { Int($0) } ?? 1
         if page < 1 { page = 1 }
         let lastPage = max(1, (total + perPage - 1) / perPage)
-        let start = min(total, (page - 1).multipliedReportingOverflow(by: perPage).overflow ? total : (page - 1) * perPage)
+        let start = min(
+            total, (page - 1).multipliedReportingOverflow(by: perPage).overflow ? total : (page - 1) * perPage)
         let end = min(total, start + perPage)
         guard lastPage > 1 else { return (start..<end, nil) }
         let kept = call.query.filter { $0.0 != "page" }
@@ -275,7 +280,9 @@ extension MockGitHub {
                 used: 0,
                 reset: (call.now + 3_600).rounded(.up)
             )
-        let live = call.now >= bucket.reset ? MockBucket(limit: bucket.limit, used: 0, reset: (call.now + 3_600).rounded(.up)) : bucket
+        let live =
+            call.now >= bucket.reset
+            ? MockBucket(limit: bucket.limit, used: 0, reset: (call.now + 3_600).rounded(.up)) : bucket
         func entry(_ limit: Int, _ used: Int, _ reset: Double) -> MockJSON {
             .object([
                 ("limit", .int(limit)), ("used", .int(used)), ("remaining", .int(max(0, limit - used))),
@@ -318,7 +325,8 @@ extension MockGitHub {
     }
 
     func branchJSON(_ repo: MockGitHubState.Repo, _ branch: String) -> MockJSON {
-        let sha = MockHashing.hex(MockHashing.fnv1a(repo.fullName + "#" + branch)) + "00000000"
+        let sha =
+            MockHashing.hex(MockHashing.fnv1a(repo.fullName + "#" + branch)) + "00000000"
             + MockHashing.hex(UInt64(repo.id))
         return .object([
             ("name", .string(branch)),

@@ -18,7 +18,8 @@ extension MockGitHub {
             return state.nextID
         }
         var tokenNumber = 0
-        for user in fixture.users where !state.users.contains(where: { $0.login.lowercased() == user.login.lowercased() }) {
+        for user in fixture.users
+        where !state.users.contains(where: { $0.login.lowercased() == user.login.lowercased() }) {
             let id = allocate()
             state.users.append(
                 .init(id: id, login: user.login, name: user.name, email: nil, siteAdmin: false)
@@ -26,7 +27,8 @@ extension MockGitHub {
             let tokens = user.tokens ?? [generatedToken(&random)]
             for token in tokens {
                 tokenNumber += 1
-                state.tokens.append(.init(token: token, id: "t\(tokenNumber)", userID: id, scopes: ["repo", "admin:org"]))
+                state.tokens.append(
+                    .init(token: token, id: "t\(tokenNumber)", userID: id, scopes: ["repo", "admin:org"]))
             }
         }
         for org in fixture.orgs where !state.orgs.contains(where: { $0.login.lowercased() == org.login.lowercased() }) {

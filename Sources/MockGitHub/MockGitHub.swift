@@ -260,7 +260,9 @@ public actor MockGitHub {
         var names = Set<String>()
         for repo in state.repos {
             if !ids.insert(repo.id).inserted { return "Repository id \(repo.id) appears twice." }
-            if !names.insert(repo.fullName.lowercased()).inserted { return "Repository \(repo.fullName) appears twice." }
+            if !names.insert(repo.fullName.lowercased()).inserted {
+                return "Repository \(repo.fullName) appears twice."
+            }
             if repo.name.isEmpty { return "Repository \(repo.id) has an empty name." }
         }
         let userIDs = Set(state.users.map(\.id))

@@ -1,18 +1,25 @@
 /// Deterministic hashing and random numbers (Swift's `Hasher` is seeded per process, so it is not used).
 enum MockHashing {
     /// FNV-1a 64 over bytes, continuing from `seed`.
-    static func fnv1a(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
-        var hash = seed
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
+    static func fnv1a(_ bytes: [UInt8], seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        bytes.withUnsafeBufferPointer { buffer in
+            var hash = seed
+            for byte in buffer {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+            return hash
         }
-        return hash
     }
 
     /// FNV-1a 64 over a string's UTF-8.
     static func fnv1a(_ text: String, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
-        fnv1a(text.utf8, seed: seed)
+        var hash = seed
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
     }
 
     /// Mixes one 64-bit word into a hash (SplitMix64 finaliser).

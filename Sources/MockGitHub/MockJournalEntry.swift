@@ -31,7 +31,7 @@ public struct MockJournalEntry: Codable, Sendable, Equatable {
     public var query: String
     /// Selected request headers; `authorization` is reduced to the token's id.
     public var headers: [String: String]
-    /// FNV-1a hash of the body, hex.
+    /// FNV-1a hash of the body's first 64 KiB mixed with its length, hex.
     public var bodyHash: String
     /// Body size.
     public var bodyBytes: Int

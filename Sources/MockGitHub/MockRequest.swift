@@ -16,6 +16,8 @@ public struct MockRequest: Sendable {
     public var inFlight: Int
     /// An identifier of the client connection, recorded in the journal.
     public var connection: Int
+    /// Set once the header names have been lower-cased.
+    var headersAreLowercased = false
 
     /// Creates a request.
     public init(
@@ -38,9 +40,20 @@ public struct MockRequest: Sendable {
 
     /// The first value of the header `name` (case-insensitive), or nil.
     public func header(_ name: String) -> String? {
-        for field in headers where field.name.count == name.count && field.name.lowercased() == name.lowercased() {
+        for field in headers where field.name == name { return field.value }
+        if headersAreLowercased && !name.utf8.contains(where: { (65...90).contains($0) }) { return nil }
+        let lowered = name.lowercased()
+        for field in headers where field.name.utf8.count == lowered.utf8.count && field.name.lowercased() == lowered {
             return field.value
         }
         return nil
+    }
+
+    /// A copy whose header names are lower case, so lookups by lower-case name are exact matches.
+    var normalized: MockRequest {
+        var copy = self
+        copy.headers = headers.map { (name: $0.name.lowercased(), value: $0.value) }
+        copy.headersAreLowercased = true
+        return copy
     }
 }

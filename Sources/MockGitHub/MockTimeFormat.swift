@@ -42,7 +42,8 @@ enum MockTimeFormat {
         else { return nil }
         let hms = parts[4].split(separator: ":").compactMap { Int($0) }
         guard hms.count == 3, (1...31).contains(day), (1970...9999).contains(year) else { return nil }
-        return Double(daysFromCivil(year: year, month: monthIndex + 1, day: day) * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2])
+        return Double(
+            daysFromCivil(year: year, month: monthIndex + 1, day: day) * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2])
     }
 
     /// Parses `2026-01-01T00:00:00Z` into seconds since 1970.

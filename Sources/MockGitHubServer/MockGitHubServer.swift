@@ -189,7 +189,8 @@ struct MockGitHubResponder: HTTPResponder {
         let channel = context.channel
         switch answer.transport {
         case .normal:
-            return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+            return Response(
+                status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         case .reset(let afterBytes) where afterBytes <= 0:
             try? await channel.close()
             throw MockGitHubPlannedDrop()
@@ -221,10 +222,12 @@ struct MockGitHubResponder: HTTPResponder {
     }
 
     static func tooLarge() -> Response {
-        let text = "{\"message\":\"Request body is too large.\",\"documentation_url\":\"https://docs.github.com/rest\",\"status\":\"413\"}"
+        let text =
+            "{\"message\":\"Request body is too large.\",\"documentation_url\":\"https://docs.github.com/rest\",\"status\":\"413\"}"
         var fields = HTTPFields()
         fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: .contentTooLarge, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        return Response(
+            status: .contentTooLarge, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }
 

@@ -38,9 +38,21 @@ struct MockGitHubCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit-status"), help: "Status of rate-limit responses: 403 or 429.")
     var rateLimitStatus: Int = 403
 
+    @Option(name: .customLong("rate-limit"), help: "Primary rate limit per user and hour.")
+    var rateLimit: Int = 5_000
+
+    @Flag(name: .customLong("no-secondary-limits"), help: "Turn the secondary-limit engine off (for load tests).")
+    var noSecondaryLimits = false
+
+    @Option(name: .customLong("journal-capacity"), help: "Journal entries kept in memory for /__mock/journal.")
+    var journalCapacity: Int = 10_000
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard (0...100_000).contains(repos) else { throw ValidationError("--repos must be between 0 and 100000.") }
+        guard rateLimit >= 0, journalCapacity >= 0 else {
+            throw ValidationError("--rate-limit and --journal-capacity must be ≥ 0.")
+        }
         guard clock == "frozen" || clock == "real" else { throw ValidationError("--clock must be frozen or real.") }
         guard rateLimitStatus == 403 || rateLimitStatus == 429 else {
             throw ValidationError("--rate-limit-status must be 403 or 429.")
@@ -66,7 +78,10 @@ struct MockGitHubCommand: AsyncParsableCommand {
                 seed: seed,
                 fixture: fixtureValue,
                 adminToken: adminToken,
-                rateLimitStatus: rateLimitStatus
+                rateLimitStatus: rateLimitStatus,
+                userLimit: rateLimit,
+                secondaryLimits: !noSecondaryLimits,
+                journalCapacity: journalCapacity
             ),
             clock: mockClock
         )
@@ -81,10 +96,13 @@ struct MockGitHubCommand: AsyncParsableCommand {
             }
         }
         if let journal {
-            FileManager.default.createFile(atPath: journal, contents: nil)
+            if !FileManager.default.fileExists(atPath: journal) {
+                _ = FileManager.default.createFile(atPath: journal, contents: nil)
+            }
             guard let handle = FileHandle(forWritingAtPath: journal) else {
                 throw ValidationError("--journal \(journal) cannot be opened for writing.")
             }
+            handle.seekToEndOfFile()
             await mock.setJournalSink { line in handle.write(Data((line + "\n").utf8)) }
         }
         var tokens: [String] = []
@@ -92,12 +110,13 @@ struct MockGitHubCommand: AsyncParsableCommand {
             if let token = await mock.token(for: login) { tokens.append("\(login)=\(token)") }
         }
         let admin = adminToken
+        let tokenList = tokens
         try await MockGitHubServer.run(mock: mock, port: port) { boundPort in
             // Unbuffered: scripts wait for this line on a pipe.
             let lines = [
                 "mock-github listening on http://127.0.0.1:\(boundPort)",
-                "token: " + (tokens.first.map { String($0.split(separator: "=", maxSplits: 1)[1]) } ?? ""),
-                "tokens: " + tokens.joined(separator: " "),
+                "token: " + (tokenList.first.map { String($0.split(separator: "=", maxSplits: 1)[1]) } ?? ""),
+                "tokens: " + tokenList.joined(separator: " "),
                 "admin token: " + admin,
             ]
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))

@@ -160,10 +160,14 @@ struct MockGitHubProtocolTests {
     @Test func faultPlanDescribesTransportFaults() async throws {
         let client = await MockGitHubTestClient.make()
         let plan = MockFaultPlan(rules: [
-            .init(id: "slow", match: .init(path: "/user"), when: .init(nth: [1]), action: .init(type: "latency", fixed: 250)),
+            .init(
+                id: "slow", match: .init(path: "/user"), when: .init(nth: [1]),
+                action: .init(type: "latency", fixed: 250)),
             .init(id: "cut", match: .init(path: "/user"), when: .init(nth: [2]), action: .init(type: "truncate")),
             .init(id: "drop", match: .init(path: "/user"), when: .init(nth: [3]), action: .init(type: "empty")),
-            .init(id: "hold", match: .init(path: "/user"), when: .init(nth: [4]), action: .init(type: "timeout", holdMs: 10_000)),
+            .init(
+                id: "hold", match: .init(path: "/user"), when: .init(nth: [4]),
+                action: .init(type: "timeout", holdMs: 10_000)),
         ])
         try await client.mock.setFaultPlan(plan)
         let slow = await client.get("/user")
@@ -184,7 +188,9 @@ struct MockGitHubProtocolTests {
         func run() async -> String {
             let client = await MockGitHubTestClient.make(repos: 40, seed: 42)
             let plan = MockFaultPlan(rules: [
-                .init(id: "flaky", match: .init(method: "GET"), when: .init(probability: 0.3), action: .init(type: "status", status: 503))
+                .init(
+                    id: "flaky", match: .init(method: "GET"), when: .init(probability: 0.3),
+                    action: .init(type: "status", status: 503))
             ])
             try? await client.mock.setFaultPlan(plan)
             _ = await client.get("/orgs/moko-lab/repos?per_page=10")
@@ -224,7 +230,9 @@ struct MockGitHubProtocolTests {
         let password = await mock.handle(
             MockRequest(
                 method: "GET", target: "/user",
-                headers: [("Authorization", "Basic " + Data("mona:hunter2".utf8).base64EncodedString()), ("User-Agent", "t")]
+                headers: [
+                    ("Authorization", "Basic " + Data("mona:hunter2".utf8).base64EncodedString()), ("User-Agent", "t"),
+                ]
             )
         )
         #expect(password.status == 401)
@@ -233,7 +241,8 @@ struct MockGitHubProtocolTests {
         let anonymous = await mock.handle(MockRequest(method: "GET", target: "/user", headers: [("User-Agent", "t")]))
         #expect(anonymous.status == 401)
         #expect(anonymous.json?["message"] == .string("Requires authentication"))
-        let noAgent = await mock.handle(MockRequest(method: "GET", target: "/user", headers: [("Authorization", forms[0])]))
+        let noAgent = await mock.handle(
+            MockRequest(method: "GET", target: "/user", headers: [("Authorization", forms[0])]))
         #expect(noAgent.status == 403)
     }
 
@@ -335,7 +344,8 @@ struct MockGitHubProtocolTests {
         let name = try await firstRepoName(client)
         let path = "/repos/moko-lab/\(name)/branches/main/protection"
         #expect(await client.get(path).json?["message"] == .string("Branch not protected"))
-        let minimal = #"{"required_status_checks":null,"enforce_admins":false,"required_pull_request_reviews":null,"restrictions":null}"#
+        let minimal =
+            #"{"required_status_checks":null,"enforce_admins":false,"required_pull_request_reviews":null,"restrictions":null}"#
         let put = await client.send("PUT", path, json: minimal)
         #expect(put.status == 200)
         #expect(put.json?.objectValue?.map(\.0) == ["url", "enforce_admins"])
@@ -360,7 +370,8 @@ struct MockGitHubProtocolTests {
     @Test func adminAPIDrivesClockStateAndNeedsItsToken() async throws {
         let client = await MockGitHubTestClient.make()
         let denied = await client.mock.handle(
-            MockRequest(method: "GET", target: "/__mock/state", headers: [("Authorization", "Bearer \(client.token ?? "")")])
+            MockRequest(
+                method: "GET", target: "/__mock/state", headers: [("Authorization", "Bearer \(client.token ?? "")")])
         )
         #expect(denied.status == 401)
         let dump = await client.admin("GET", "/__mock/state")
@@ -372,7 +383,8 @@ struct MockGitHubProtocolTests {
         #expect(advanced.json?["now"] == .string("2026-01-01T01:00:00Z"))
         #expect(await client.admin("POST", "/__mock/clock", json: #"{"set":0}"#).status == 409)
         let trip = await client.admin(
-            "POST", "/__mock/ratelimit/trip", json: #"{"subject":{"login":"mona"},"kind":"secondary","retryAfter":null}"#
+            "POST", "/__mock/ratelimit/trip",
+            json: #"{"subject":{"login":"mona"},"kind":"secondary","retryAfter":null}"#
         )
         #expect(trip.status == 200)
         let tripped = await client.get("/user")

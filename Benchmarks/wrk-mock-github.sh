@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Load test: mock-github (release) vs a minimal Flask + gunicorn server returning the same JSON, measured
+# in the same run with wrk at 32 connections on 127.0.0.1. Prints a Markdown table.
+#
+#   Benchmarks/wrk-mock-github.sh            # 10 s per measurement
+#   DURATION=5s Benchmarks/wrk-mock-github.sh
+#
+# Needs wrk (apt-get install -y wrk) and Flask + gunicorn (pip install flask gunicorn).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${DURATION:-10s}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+WORKERS="${WORKERS:-$(nproc)}"
+
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+python3 -c "import flask, gunicorn" 2>/dev/null || python3 -m pip install --quiet flask gunicorn
+
+swift build -c release --product mock-github >&2
+BIN="$(swift build -c release --show-bin-path)/mock-github"
+
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+"$BIN" --port 0 --repos 100 --seed 1 --clock real --rate-limit 1000000000 --no-secondary-limits \
+    --journal-capacity 1000 >"$WORK/mock.out" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 200); do grep -q "listening on" "$WORK/mock.out" && break; sleep 0.05; done
+MOCK="$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/mock.out" | head -1)"
+TOKEN="$(sed -n 's/^token: //p' "$WORK/mock.out" | head -1)"
+[ -n "$MOCK" ] || { cat "$WORK/mock.out" >&2; exit 1; }
+
+HEADERS=(-H "Authorization: Bearer $TOKEN" -H "User-Agent: wrk" -H "Accept: application/vnd.github+json"
+    -H "X-GitHub-Api-Version: 2022-11-28")
+REPO_PATH="/repos/moko-lab/$(curl -s "${HEADERS[@]}" "$MOCK/orgs/moko-lab/repos?per_page=1&sort=full_name" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["name"])')"
+PAGE_PATH="/orgs/moko-lab/repos?per_page=100"
+curl -s "${HEADERS[@]}" "$MOCK$REPO_PATH" >"$WORK/repo.json"
+curl -s "${HEADERS[@]}" "$MOCK$PAGE_PATH" >"$WORK/page.json"
+
+PEER_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+(cd Benchmarks/peers && MOCK_PEER_DIR="$WORK" exec gunicorn -w "$WORKERS" -b "127.0.0.1:$PEER_PORT" \
+    --log-level warning mock_github_peer:app) >"$WORK/peer.out" 2>&1 &
+PIDS+=($!)
+PEER="http://127.0.0.1:$PEER_PORT"
+for _ in $(seq 1 200); do curl -s -o /dev/null "$PEER/repos/x/y" && break; sleep 0.05; done
+
+# to_ms VALUE: wrk latency like 812.00us / 1.23ms / 1.02s → milliseconds.
+to_ms() {
+    python3 -c 'import re,sys; v=sys.argv[1]; n,u=re.match(r"([0-9.]+)([a-z]+)",v).groups(); print("%.3f" % (float(n)*{"us":0.001,"ms":1,"s":1000,"m":60000}[u]))' "$1"
+}
+
+measure() { # name url
+    local out
+    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${HEADERS[@]}" "$2")"
+    local rps p50 p99 non2xx
+    rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+    p50="$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")"
+    p99="$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
+    non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
+    echo "$1|$rps|$p50|$p99|${non2xx:-0}"
+}
+
+echo "measuring ($DURATION each, $CONNECTIONS connections, $THREADS wrk threads, $WORKERS gunicorn workers)..." >&2
+ROWS=()
+ROWS+=("$(measure "mock-github GET one repo" "$MOCK$REPO_PATH")")
+ROWS+=("$(measure "flask+gunicorn GET one repo" "$PEER$REPO_PATH")")
+ROWS+=("$(measure "mock-github GET 100-repo page" "$MOCK$PAGE_PATH")")
+ROWS+=("$(measure "flask+gunicorn GET 100-repo page" "$PEER$PAGE_PATH")")
+
+echo
+echo "| benchmark | req/s | p50 ms | p99 ms | non-2xx | ratio vs peer | target (≥10×, p99 < 5 ms) |"
+echo "|---|---:|---:|---:|---:|---:|---|"
+for i in 0 2; do
+    IFS='|' read -r name rps p50 p99 bad <<<"${ROWS[$i]}"
+    IFS='|' read -r pname prps pp50 pp99 pbad <<<"${ROWS[$((i + 1))]}"
+    ratio="$(python3 -c "print('%.1f' % ($rps / $prps))")"
+    met="$(python3 -c "print('yes' if $rps >= 10 * $prps and $p99 < 5 else 'NO')")"
+    echo "| $name | $rps | $p50 | $p99 | $bad | ${ratio}× | $met |"
+    echo "| $pname | $prps | $pp50 | $pp99 | $pbad | | |"
+done
+echo "body sizes: repo $(wc -c <"$WORK/repo.json") B, page $(wc -c <"$WORK/page.json") B"
