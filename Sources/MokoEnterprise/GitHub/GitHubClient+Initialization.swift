@@ -70,7 +70,8 @@ extension GitHubClient {
             ? ETagCache(timeToLive: rateLimitConfig.cacheTTL > .zero ? rateLimitConfig.cacheTTL : nil) : nil
         try self.init(
             token: token, baseURL: baseURL, cache: cache, transport: transport, requestTimeout: requestTimeout,
-            userAgent: userAgent, maxRateLimitWaits: maxRateLimitWaits, mutationSpacing: mutationSpacing, logger: logger, environment: environment,
+            userAgent: userAgent, maxRateLimitWaits: maxRateLimitWaits, mutationSpacing: mutationSpacing,
+            logger: logger, environment: environment,
             resilience: GitHubClientResilience(retryPolicy: policy, breaker: breaker, limiter: limiter),
             clock: GitHubClientClock(clock),
             wallClock: calendar)

@@ -16,7 +16,9 @@ struct GitHubClientResilience: Sendable {
         var cautious = retryPolicy
         let base = retryPolicy.classifier
         cautious.classifier = RetryClassifier { error, now in
-            if let response = error as? GitHubAPIError, response.isRateLimited { return base.decision(for: error, now: now) }
+            if let response = error as? GitHubAPIError, response.isRateLimited {
+                return base.decision(for: error, now: now)
+            }
             return .doNotRetry
         }
         self.nonIdempotentRetryPolicy = cautious
