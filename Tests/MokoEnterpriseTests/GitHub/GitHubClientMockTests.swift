@@ -248,4 +248,17 @@ struct GitHubClientMockTests {
         }
         #expect(!(await harness.journal()).contains { $0.status >= 500 })
     }
+
+    @Test func batchProcessorStreamsTheListingPageByPage() async throws {
+        let harness = try await GitHubMockHarness(repos: 250)
+        let names = TestRecorder<String>()
+        let report = try await BatchProcessor(clock: harness.clock).processPages(
+            harness.client.listRepos(org: GitHubMockHarness.org, perPage: 100).pages, items: \.items,
+            id: \.fullName, strategy: .parallel(maxConcurrency: 4)
+        ) { repo in names.append(repo.name) }
+        #expect(report.succeeded.count == 250)
+        #expect(Set(names.values).count == 250)
+        #expect(report.peakInFlight <= 4)
+        #expect(await harness.journal().count == 3)
+    }
 }
