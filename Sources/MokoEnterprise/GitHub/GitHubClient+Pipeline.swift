@@ -49,7 +49,7 @@ extension GitHubClient {
     func decode<T: Decodable>(_ type: T.Type, from response: GitHubClientResponse, method: String, url: URL) throws -> T
     {
         do {
-            return try GitHubJSON.makeDecoder().decode(T.self, from: response.body)
+            return try GitHubJSON.decoder.decode(T.self, from: response.body)
         } catch {
             throw GitHubClientError(
                 .decodingFailed,
@@ -59,7 +59,7 @@ extension GitHubClient {
 
     func encode<T: Encodable>(_ value: T) throws -> Data {
         do {
-            return try GitHubJSON.makeEncoder().encode(value)
+            return try GitHubJSON.encoder.encode(value)
         } catch {
             throw GitHubClientError(.encodingFailed, "cannot encode \(T.self) as JSON: \(error)")
         }

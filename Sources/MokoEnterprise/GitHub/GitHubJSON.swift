@@ -2,6 +2,13 @@ import Foundation
 
 /// The JSON coders the GitHub client uses: ISO-8601 dates with or without fractional seconds.
 enum GitHubJSON {
+    /// One shared decoder: `JSONDecoder` is `Sendable` and decoding does not mutate it, and building one
+    /// per response costs more than decoding a small body.
+    static let decoder = makeDecoder()
+
+    /// One shared encoder (sorted keys, so request bodies and journals are stable).
+    static let encoder = makeEncoder()
+
     /// A decoder for GitHub bodies. Unknown fields are ignored; dates accept `2026-01-01T00:00:00Z`
     /// and `2026-01-01T00:00:00.123Z`.
     static func makeDecoder() -> JSONDecoder {
