@@ -100,6 +100,7 @@ let package = Package(
             name: "MokoEnterpriseTestSupport",
             dependencies: [
                 "MokoEnterprise",
+                "MockGitHub",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -13,6 +13,7 @@ let sections: [(name: String, run: @Sendable () async throws -> [BenchRow])] = [
     ("metrics-security", MetricsSecurityBenchmarks.run),
     ("audit", AuditBenchmarks.run),
     ("recovery", RecoveryBenchmarks.run),
+    ("github-client", GitHubClientBenchmarks.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
