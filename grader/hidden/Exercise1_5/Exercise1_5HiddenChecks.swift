@@ -1,0 +1,123 @@
+import Exercise1_5
+import ExerciseSupport
+import Foundation
+import MokoEnterprise
+import MokoEnterpriseTestSupport
+import XCTest
+
+/// Hidden checks for Exercise 1.5. Messages never show the generated values.
+final class Exercise1_5HiddenChecks: XCTestCase {
+    private var directory: TemporaryDirectory?
+
+    override func tearDown() {
+        directory?.remove()
+    }
+
+    private func configFolder(_ files: [String: ConfigValue]) throws -> String {
+        let directory = try TemporaryDirectory(prefix: "exercise1_5h")
+        self.directory = directory
+        for (environment, value) in files {
+            try Data(try YAMLUtilities.dumpYAML(value).utf8).write(to: directory.appending("\(environment).yaml"))
+        }
+        return directory.path
+    }
+
+    private static func document(host: String, port: Int, url: String, debug: Bool?) -> ConfigValue {
+        var document: ConfigValue = [
+            "database": ["host": .string(host), "port": .int(port)], "api": ["base_url": .string(url)],
+        ]
+        if let debug { document = YAMLUtilities.deepMerge(document, ["features": ["debug": .bool(debug)]]) }
+        return document
+    }
+
+    func test1_randomValuesAreReadForEachEnvironment() throws {
+        var random = SeededRandomNumberGenerator(seed: 1_501)
+        var expected: [String: ServiceSettings] = [:]
+        var files: [String: ConfigValue] = [:]
+        for environment in ["development", "staging", "production", "qa"] {
+            let settings = ServiceSettings(
+                databaseHost: random.word(length: 8) + ".internal",
+                databasePort: Int.random(in: 1_024...65_000, using: &random),
+                apiBaseURL: "https://" + random.word(length: 6) + ".example", debug: Bool.random(using: &random))
+            expected[environment] = settings
+            files[environment] = Self.document(
+                host: settings.databaseHost, port: settings.databasePort, url: settings.apiBaseURL,
+                debug: settings.debug)
+        }
+        let folder = try configFolder(files)
+        for (environment, settings) in expected {
+            let loaded = try ServiceSettings.load(environment: environment, directory: folder, variables: [:])
+            XCTAssertEqual(loaded, settings, "An environment's settings were not read from its own file.")
+        }
+    }
+
+    func test2_environmentVariablesAreHonoured() throws {
+        let folder = try configFolder(["production": Self.document(host: "h", port: 1, url: "u", debug: nil)])
+        let loaded = try ServiceSettings.load(
+            environment: "production", directory: folder, variables: ["MOKO_DATABASE_PORT": "4242"])
+        XCTAssertEqual(loaded.databasePort, 4_242, "The given environment variables were not passed to the loader.")
+    }
+
+    func test3_everyMissingKeyIsNamedForRandomSubsets() throws {
+        var random = SeededRandomNumberGenerator(seed: 1_503)
+        for _ in 0..<12 {
+            let missing = ServiceSettings.requiredKeys.filter { _ in Bool.random(using: &random) }
+            guard !missing.isEmpty else { continue }
+            var document: ConfigValue = [:]
+            for key in ServiceSettings.requiredKeys where !missing.contains(key) {
+                document = YAMLUtilities.deepMerge(document, Self.nested(key, value: key == "database.port" ? 5 : "v"))
+            }
+            document = YAMLUtilities.deepMerge(document, ["unrelated": 1])
+            let folder = try configFolder(["staging": document])
+            do {
+                _ = try ServiceSettings.load(environment: "staging", directory: folder, variables: [:])
+                XCTFail("A file without some required keys was accepted.")
+            } catch let error as ConfigError {
+                XCTAssertEqual(
+                    error, .missingKeys(missing), "The error did not name exactly every missing key, in order.")
+            }
+        }
+    }
+
+    func test4_emptyOrNullValuesCountAsMissing() throws {
+        let document: ConfigValue = ["database": ["host": "", "port": nil], "api": ["base_url": "u"]]
+        let folder = try configFolder(["qa": document])
+        XCTAssertThrowsError(
+            try ServiceSettings.load(environment: "qa", directory: folder, variables: [:]),
+            "Empty or null required values were accepted."
+        ) { error in
+            XCTAssertEqual(
+                error as? ConfigError, .missingKeys(["database.host", "database.port"]),
+                "Empty or null required values should be reported as missing.")
+        }
+    }
+
+    func test5_unknownEnvironmentIsFileNotFound() throws {
+        let folder = try configFolder(["development": Self.document(host: "h", port: 1, url: "u", debug: nil)])
+        XCTAssertThrowsError(
+            try ServiceSettings.load(environment: "production", directory: folder, variables: [:]),
+            "An environment without a file was accepted (maybe another environment's file was used)."
+        ) { error in
+            guard case .fileNotFound = error as? ConfigError else {
+                return XCTFail("An environment without a file should be a file-not-found configuration error.")
+            }
+        }
+    }
+
+    func test6_wrongTypeIsAnError() throws {
+        let document: ConfigValue = ["database": ["host": "h", "port": "fast"], "api": ["base_url": "u"]]
+        let folder = try configFolder(["qa": document])
+        XCTAssertThrowsError(
+            try ServiceSettings.load(environment: "qa", directory: folder, variables: [:]),
+            "A port that is not a number was accepted."
+        ) { error in
+            guard case .typeMismatch = error as? ConfigError else {
+                return XCTFail("A port that is not a number should be a type-mismatch configuration error.")
+            }
+        }
+    }
+
+    private static func nested(_ key: String, value: ConfigValue) -> ConfigValue {
+        key.split(separator: ".").reversed().reduce(value) { inner, part in .map([String(part): inner]) }
+    }
+}
