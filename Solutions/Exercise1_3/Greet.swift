@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MokoEnterprise
 
 /// `greet --name Ada [--uppercase]`: prints `Hello, Ada!` (or `HELLO, ADA!`).

@@ -79,7 +79,8 @@ final class Exercise1_3HiddenOutput: Sendable {
 enum Exercise1_3HiddenRun {
     static func name(using random: inout SeededRandomNumberGenerator) -> String {
         let first = random.word(length: 1, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZÉØ")
-        let rest = random.word(length: Int.random(in: 1...9, using: &random), alphabet: "abcdefghijklmnopqrstuvwxyzëñ")
+        let length = Int.random(in: 1...9, using: &random)
+        let rest = random.word(length: length, alphabet: "abcdefghijklmnopqrstuvwxyzëñ")
         return Bool.random(using: &random) ? first + rest : first + rest + " " + first + rest
     }
 

@@ -65,7 +65,8 @@ final class Exercise1_5HiddenChecks: XCTestCase {
             guard !missing.isEmpty else { continue }
             var document: ConfigValue = [:]
             for key in ServiceSettings.requiredKeys where !missing.contains(key) {
-                document = YAMLUtilities.deepMerge(document, Self.nested(key, value: key == "database.port" ? 5 : "v"))
+                document = YAMLUtilities.deepMerge(
+                    document, Self.nested(key, value: key == "database.port" ? .int(5) : .string("v")))
             }
             document = YAMLUtilities.deepMerge(document, ["unrelated": 1])
             let folder = try configFolder(["staging": document])

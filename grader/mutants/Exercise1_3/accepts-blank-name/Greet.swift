@@ -2,6 +2,7 @@
 // Caught by Exercise1_3HiddenChecks.test4_blankNameIsAUsageError.
 
 import ArgumentParser
+import Foundation
 import MokoEnterprise
 
 /// `greet --name Ada [--uppercase]`: prints `Hello, Ada!` (or `HELLO, ADA!`).
