@@ -5,7 +5,11 @@ import MokoEnterprise
 import MokoEnterpriseTestSupport
 import XCTest
 
-/// Hidden checks for Exercise 1.4. Messages never show the generated documents or expected values.
+/// Hidden checks for Exercise 1.4.
+///
+/// Messages never show the generated documents or expected values: comparisons use `XCTAssertTrue` (which,
+/// unlike `XCTAssertEqual`, prints no values) and errors from the trainee's code are rethrown through
+/// `HiddenCheckFailure.concealing`, which keeps only their type.
 final class Exercise1_4HiddenChecks: XCTestCase {
     private var directory: TemporaryDirectory?
 
@@ -14,6 +18,7 @@ final class Exercise1_4HiddenChecks: XCTestCase {
     }
 
     private func settingsFile(_ text: String) throws -> URL {
+        directory?.remove()
         let directory = try TemporaryDirectory(prefix: "exercise1_4h")
         self.directory = directory
         let url = directory.appending("settings.yaml")
@@ -37,42 +42,57 @@ final class Exercise1_4HiddenChecks: XCTestCase {
             let target = keys[Int.random(in: 0..<keys.count, using: &random)]
             let url = try settingsFile(try YAMLUtilities.dumpYAML(tree))
 
-            try SettingsFile.update(url, setting: target, to: "changed", defaults: [:])
+            try Self.update(url, setting: target, to: "changed", defaults: [:])
 
-            let written = try YAMLUtilities.safeLoadYAML(url)
-            XCTAssertEqual(written.value(at: target), .string("changed"), "A generated key was not changed.")
+            let written = try Self.written(url)
+            XCTAssertTrue(
+                written.value(at: target) == .string("changed"),
+                "A generated key was not changed. Run `lab hint 1.4`.")
             for (key, value) in tree.flattened() where key != target {
-                XCTAssertEqual(
-                    written.value(at: key), value, "An untouched key of a generated file was changed or lost.")
+                XCTAssertTrue(
+                    written.value(at: key) == value,
+                    "An untouched key of a generated file was changed or lost. Run `lab hint 1.4`.")
             }
         }
     }
 
     func test2_valuesInTheFileWinOverDefaults() throws {
         let url = try settingsFile("log:\n  level: debug\nretries: 7\n")
-        try SettingsFile.update(
+        try Self.update(
             url, setting: "owner", to: "ops",
             defaults: ["log": ["level": "info", "format": "json"], "retries": 3])
-        let written = try YAMLUtilities.safeLoadYAML(url)
-        XCTAssertEqual(written.value(at: "log.level"), .string("debug"), "A default replaced a value the file had.")
-        XCTAssertEqual(written.value(at: "retries"), .int(7), "A default replaced a value the file had.")
-        XCTAssertEqual(written.value(at: "log.format"), .string("json"), "A nested default was not merged in.")
+        let written = try Self.written(url)
+        XCTAssertTrue(
+            written.value(at: "log.level") == .string("debug"),
+            "A default replaced a nested value the file had. Run `lab hint 1.4`.")
+        XCTAssertTrue(
+            written.value(at: "retries") == .int(7),
+            "A default replaced a top-level value the file had. Run `lab hint 1.4`.")
+        XCTAssertTrue(
+            written.value(at: "log.format") == .string("json"),
+            "A nested default was not merged in. Run `lab hint 1.4`.")
+        XCTAssertTrue(written.value(at: "owner") == .string("ops"), "The new key was not set. Run `lab hint 1.4`.")
     }
 
     func test3_newKeyIsCreatedWithItsParents() throws {
         let url = try settingsFile("a:\n  x: 1\n")
-        try SettingsFile.update(url, setting: "a.b.c", to: true, defaults: [:])
-        let written = try YAMLUtilities.safeLoadYAML(url)
-        XCTAssertEqual(written.value(at: "a.b.c"), .bool(true), "A new nested key was not created.")
-        XCTAssertEqual(written.value(at: "a.x"), .int(1), "Creating a new nested key lost a sibling.")
+        try Self.update(url, setting: "a.b.c", to: true, defaults: [:])
+        let written = try Self.written(url)
+        XCTAssertTrue(
+            written.value(at: "a.b.c") == .bool(true), "A new nested key was not created. Run `lab hint 1.4`.")
+        XCTAssertTrue(
+            written.value(at: "a.x") == .int(1), "Creating a new nested key lost a sibling. Run `lab hint 1.4`.")
     }
 
     func test4_emptyFileGetsTheDefaultsAndTheChange() throws {
         let url = try settingsFile("")
-        try SettingsFile.update(url, setting: "server.port", to: 81, defaults: ["server": ["host": "h"]])
-        let written = try YAMLUtilities.safeLoadYAML(url)
-        XCTAssertEqual(written.value(at: "server.port"), .int(81), "An empty file did not get the change.")
-        XCTAssertEqual(written.value(at: "server.host"), .string("h"), "An empty file did not get the defaults.")
+        try Self.update(url, setting: "server.port", to: 81, defaults: ["server": ["host": "h"]])
+        let written = try Self.written(url)
+        XCTAssertTrue(
+            written.value(at: "server.port") == .int(81), "An empty file did not get the change. Run `lab hint 1.4`.")
+        XCTAssertTrue(
+            written.value(at: "server.host") == .string("h"),
+            "An empty file did not get the defaults. Run `lab hint 1.4`.")
     }
 
     func test5_brokenFilesAreRefusedAndLeftUnchangedWithNoTemporaryFiles() throws {
@@ -86,28 +106,60 @@ final class Exercise1_4HiddenChecks: XCTestCase {
             let url = try settingsFile(original)
             do {
                 try SettingsFile.update(url, setting: "a", to: 3, defaults: ["d": 1])
-                XCTFail("A broken or unsafe file was accepted.")
+                XCTFail("A broken or unsafe file was accepted. Run `lab hint 1.4`.")
             } catch is YAMLUtilitiesError {
                 // The loader's own error, with the file's line and column.
+            } catch {
+                throw HiddenCheckFailure.concealing(error, while: "Refusing a broken file", exercise: "1.4")
             }
-            XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), original, "A broken file was modified.")
+            XCTAssertTrue(
+                try String(contentsOf: url, encoding: .utf8) == original,
+                "A broken file was modified. Run `lab hint 1.4`.")
             let entries = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)
-            XCTAssertEqual(entries, ["settings.yaml"], "Refusing a broken file left other files behind.")
+            XCTAssertTrue(
+                entries == ["settings.yaml"], "Refusing a broken file left other files behind. Run `lab hint 1.4`.")
         }
     }
 
-    func test6_stringsThatLookLikeNumbersStayStrings() throws {
+    func test6_stringsThatLookLikeOtherTypesStayStrings() throws {
         let url = try settingsFile("name: app\n")
-        try SettingsFile.update(url, setting: "version", to: "1.0", defaults: ["enabled": "true"])
-        let written = try YAMLUtilities.safeLoadYAML(url)
-        XCTAssertEqual(written.value(at: "version"), .string("1.0"), "A string value was written as another type.")
-        XCTAssertEqual(written.value(at: "enabled"), .string("true"), "A string default was written as another type.")
+        try Self.update(url, setting: "version", to: "1.0", defaults: ["enabled": "true"])
+        let written = try Self.written(url)
+        XCTAssertTrue(
+            written.value(at: "version") == .string("1.0"),
+            "A string value was written as another type. Run `lab hint 1.4`.")
+        XCTAssertTrue(
+            written.value(at: "enabled") == .string("true"),
+            "A string default was written as another type. Run `lab hint 1.4`.")
     }
 
     func test7_settingDoesNotChangeItsInput() throws {
         let document: ConfigValue = ["a": ["b": 1]]
-        let changed = try SettingsFile.setting("a.b", to: 2, in: document)
-        XCTAssertEqual(document.value(at: "a.b"), .int(1), "`setting` changed its input.")
-        XCTAssertEqual(changed.value(at: "a.b"), .int(2), "`setting` did not change the value.")
+        let changed: ConfigValue
+        do {
+            changed = try SettingsFile.setting("a.b", to: 2, in: document)
+        } catch {
+            throw HiddenCheckFailure.concealing(error, while: "SettingsFile.setting", exercise: "1.4")
+        }
+        XCTAssertTrue(document.value(at: "a.b") == .int(1), "`setting` changed its input. Run `lab hint 1.4`.")
+        XCTAssertTrue(changed.value(at: "a.b") == .int(2), "`setting` did not change the value. Run `lab hint 1.4`.")
+    }
+
+    /// Calls `SettingsFile.update` on a valid file; any error is concealed.
+    private static func update(_ url: URL, setting key: String, to value: ConfigValue, defaults: ConfigValue) throws {
+        do {
+            try SettingsFile.update(url, setting: key, to: value, defaults: defaults)
+        } catch {
+            throw HiddenCheckFailure.concealing(error, while: "Updating a valid file", exercise: "1.4")
+        }
+    }
+
+    /// The document `update` wrote.
+    private static func written(_ url: URL) throws -> ConfigValue {
+        do {
+            return try YAMLUtilities.safeLoadYAML(url)
+        } catch {
+            throw HiddenCheckFailure("The file written by `update` is not valid YAML", exercise: "1.4")
+        }
     }
 }
