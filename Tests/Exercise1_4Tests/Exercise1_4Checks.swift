@@ -32,7 +32,8 @@ final class Exercise1_4Checks: XCTestCase {
     func test2_settingChangesOneNestedValueAndKeepsItsSiblings() throws {
         let document: ConfigValue = ["server": ["host": "example.org", "port": 8080]]
         let changed = try SettingsFile.setting("server.port", to: 9090, in: document)
-        XCTAssertEqual(changed.value(at: "server.port"), .int(9090), "`setting` did not change server.port.")
+        XCTAssertEqual(
+            changed.value(at: "server.port"), .int(9090), "`setting` did not change server.port. Run `lab hint 1.4`.")
         XCTAssertEqual(
             changed.value(at: "server.host"), .string("example.org"),
             "`setting` lost server.host, a sibling of the changed key. Run `lab hint 1.4`.")
@@ -44,13 +45,18 @@ final class Exercise1_4Checks: XCTestCase {
             url, setting: "server.port", to: 9090, defaults: ["server": ["timeout": 30], "log": ["level": "info"]])
 
         let written = try YAMLUtilities.safeLoadYAML(url)
-        XCTAssertEqual(written.value(at: "server.port"), .int(9090), "The file does not hold the new server.port.")
-        XCTAssertEqual(written.value(at: "server.host"), .string("example.org"), "The file lost server.host.")
-        XCTAssertEqual(written.value(at: "owner"), .string("ops"), "The file lost the top-level key `owner`.")
+        XCTAssertEqual(
+            written.value(at: "server.port"), .int(9090),
+            "The file does not hold the new server.port. Run `lab hint 1.4`.")
+        XCTAssertEqual(
+            written.value(at: "server.host"), .string("example.org"), "The file lost server.host. Run `lab hint 1.4`.")
+        XCTAssertEqual(
+            written.value(at: "owner"), .string("ops"), "The file lost the top-level key `owner`. Run `lab hint 1.4`.")
         XCTAssertEqual(
             written.value(at: "server.timeout"), .int(30),
             "A default missing from the file (server.timeout) was not added. Run `lab hint 1.4`.")
-        XCTAssertEqual(written.value(at: "log.level"), .string("info"), "The default log.level was not added.")
+        XCTAssertEqual(
+            written.value(at: "log.level"), .string("info"), "The default log.level was not added. Run `lab hint 1.4`.")
     }
 
     func test4_malformedFileIsAClearErrorAndIsLeftUnchanged() throws {
@@ -60,7 +66,7 @@ final class Exercise1_4Checks: XCTestCase {
             try SettingsFile.update(url, setting: "server.port", to: 9090, defaults: [:])
             XCTFail("`update` accepted a malformed file; it should throw the loader's error. Run `lab hint 1.4`.")
         } catch let error as YAMLUtilitiesError {
-            XCTAssertNotNil(error.line, "The error should say on which line the file is broken.")
+            XCTAssertNotNil(error.line, "The error should say on which line the file is broken. Run `lab hint 1.4`.")
         }
         XCTAssertEqual(
             try String(contentsOf: url, encoding: .utf8), original,

@@ -53,9 +53,11 @@ final class Exercise1_5Checks: XCTestCase {
     func test2_eachEnvironmentReadsItsOwnFile() throws {
         let folder = try configFolder(["development": development, "production": production])
         let settings = try ServiceSettings.load(environment: "production", directory: folder, variables: [:])
-        XCTAssertEqual(settings.databaseHost, "db.internal", "`production` should read production.yaml.")
-        XCTAssertEqual(settings.databasePort, 6432, "`production` should read production.yaml.")
-        XCTAssertFalse(settings.debug, "`features.debug` is not in production.yaml, so it should be false.")
+        XCTAssertEqual(
+            settings.databaseHost, "db.internal", "`production` should read production.yaml. Run `lab hint 1.5`.")
+        XCTAssertEqual(settings.databasePort, 6432, "`production` should read production.yaml. Run `lab hint 1.5`.")
+        XCTAssertFalse(
+            settings.debug, "`features.debug` is not in production.yaml, so it should be false. Run `lab hint 1.5`.")
     }
 
     func test3_everyMissingKeyIsNamedInOneError() throws {

@@ -29,7 +29,9 @@ final class Exercise1_9Checks: XCTestCase {
             try await SettingsUpdate.apply(changes, to: settings, manager: manager)
             XCTFail("The write to `visibility` is rejected, so `apply` should throw. Run `lab hint 1.9`.")
         } catch let error as TransactionFailed {
-            XCTAssertEqual(error.failedOperation, "set_visibility", "The error should name the failed operation.")
+            XCTAssertEqual(
+                error.failedOperation, "set_visibility",
+                "The error should name the failed operation. Run `lab hint 1.9`.")
         }
         XCTAssertEqual(
             settings.snapshot, initial,
@@ -39,14 +41,23 @@ final class Exercise1_9Checks: XCTestCase {
     func test3_historyRecordsTheFailedTransaction() async throws {
         let settings = RepositorySettings(initial, rejecting: ["visibility"])
         let manager = TransactionManager(wallClock: ManualClock())
-        _ = try? await SettingsUpdate.apply(changes, to: settings, manager: manager)
+        do {
+            try await SettingsUpdate.apply(changes, to: settings, manager: manager)
+            XCTFail("The write to `visibility` is rejected, so `apply` should throw. Run `lab hint 1.9`.")
+        } catch is TransactionFailed {
+            // Expected; any other error (e.g. `Unimplemented`) fails the check with its own message.
+        }
         let record = try XCTUnwrap(
             manager.getHistory().last,
             "The manager's history is empty: run the changes in a transaction begun with the manager. "
                 + "Run `lab hint 1.9`.")
         XCTAssertEqual(
-            record.name, SettingsUpdate.transactionName, "The transaction should be named `update_settings`.")
-        XCTAssertEqual(record.status, .rolledBack, "The failed transaction should be recorded as rolled back.")
-        XCTAssertEqual(record.failedOperation, "set_visibility", "The history should name the failed operation.")
+            record.name, SettingsUpdate.transactionName,
+            "The transaction should be named `update_settings`. Run `lab hint 1.9`.")
+        XCTAssertEqual(
+            record.status, .rolledBack, "The failed transaction should be recorded as rolled back. Run `lab hint 1.9`.")
+        XCTAssertEqual(
+            record.failedOperation, "set_visibility",
+            "The history should name the failed operation. Run `lab hint 1.9`.")
     }
 }
