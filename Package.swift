@@ -40,7 +40,7 @@ let packageRoot = Context.packageDirectory
 
 /// `LAB_MUTANT=Exercise1_3/<name>` builds `grader/mutants/Exercise1_3/<name>` in place of that one exercise's
 /// sources (a mutant folder holds all of the exercise's files). `scripts/verify-exercises.sh` uses it with
-/// `LAB_SOLUTIONS=1 --scratch-path .build-mutants` to prove the hidden checks catch each wrong solution.
+/// `LAB_SOLUTIONS=1` (in the `.build-solutions` tree) to prove the hidden checks catch each wrong solution.
 let mutant: (exercise: String, name: String)? = {
     let parts = (Context.environment["LAB_MUTANT"] ?? "").split(separator: "/").map(String.init)
     return parts.count == 2 ? (parts[0], parts[1]) : nil
