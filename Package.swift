@@ -25,6 +25,7 @@ struct Exercise {
 }
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 
 /// Every exercise also depends on `ExerciseSupport` (added below): skeletons throw its `Unimplemented`.
 let exercises: [Exercise] = [
@@ -72,12 +73,13 @@ let exerciseTargets: [Target] = exercises.flatMap { exercise -> [Target] in
             swiftSettings: swiftSettings
         ),
     ]
-    // Hidden checks exist only in the instructor's copy; the trainee kit has no grader/hidden folder.
+    // Hidden checks exist only in the instructor's copy; the trainee kit has no grader/hidden folder. They
+    // also get swift-log, to silence library logs that would print their generated inputs.
     if exists("grader/hidden/\(exercise.id)") {
         targets.append(
             .testTarget(
                 name: "\(exercise.id)HiddenTests",
-                dependencies: [.target(name: exercise.id), "ExerciseSupport", "MokoEnterpriseTestSupport"]
+                dependencies: [.target(name: exercise.id), "ExerciseSupport", "MokoEnterpriseTestSupport", logging]
                     + exercise.dependencies,
                 path: "grader/hidden/\(exercise.id)",
                 swiftSettings: swiftSettings

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Exercise1_3
 import ExerciseSupport
+import Logging
 import MokoEnterprise
 import MokoEnterpriseTestSupport
 import Synchronization
@@ -117,10 +118,12 @@ enum Exercise1_3HiddenRun {
         }
     }
 
+    /// A context that captures the output and discards the logs (an error logged by `CliFramework.run` could
+    /// quote a generated name).
     static func context(for command: Greet, output: Exercise1_3HiddenOutput) throws -> CLIContext {
         try CLIContext(
             options: command.standardOptions, commandName: "greet", environment: [:], wallClock: ManualClock(),
-            output: { output.write($0) })
+            logHandler: SwiftLogNoOpLogHandler(), output: { output.write($0) })
     }
 
     static func output(of arguments: [String]) async throws -> String {

@@ -1,5 +1,6 @@
 import Exercise1_9
 import ExerciseSupport
+import Logging
 import MokoEnterprise
 import MokoEnterpriseTestSupport
 import XCTest
@@ -8,7 +9,8 @@ import XCTest
 ///
 /// Messages never show the generated keys or values: comparisons use `XCTAssertTrue` (which, unlike
 /// `XCTAssertEqual`, prints no values) and errors from the trainee's code are rethrown through
-/// `HiddenCheckFailure.concealing`, which keeps only their type (a `WriteRejected` would name a key).
+/// `HiddenCheckFailure.concealing`, which keeps only their type (a `WriteRejected` would name a key). The
+/// managers log nothing: the library's warning for a failed operation names the generated key.
 final class Exercise1_9HiddenChecks: XCTestCase {
     func test1_randomUpdatesFailingAtARandomPositionLeaveTheStoreUnchanged() async throws {
         var random = SeededRandomNumberGenerator(seed: 1_901)
@@ -22,7 +24,7 @@ final class Exercise1_9HiddenChecks: XCTestCase {
             }
             let failing = Int.random(in: 0..<changes.count, using: &random)
             let settings = RepositorySettings(initial, rejecting: [changes[failing].key])
-            let manager = TransactionManager(wallClock: ManualClock())
+            let manager = Self.quietManager()
             let error = try await Self.applyExpectingFailure(changes, to: settings, manager: manager)
             XCTAssertTrue(
                 error?.failedOperation == "set_\(changes[failing].key)",
@@ -37,7 +39,7 @@ final class Exercise1_9HiddenChecks: XCTestCase {
 
     func test2_keysThatDidNotExistAreRemovedAgain() async throws {
         let settings = RepositorySettings(["a": "1"], rejecting: ["c"])
-        let manager = TransactionManager(wallClock: ManualClock())
+        let manager = Self.quietManager()
         let changes = [
             SettingChange(key: "b", value: "2"), SettingChange(key: "a", value: "3"),
             SettingChange(key: "c", value: "4"),
@@ -51,7 +53,7 @@ final class Exercise1_9HiddenChecks: XCTestCase {
 
     func test3_successfulUpdateIsCommittedInHistoryWithEveryOperationInOrder() async throws {
         let settings = RepositorySettings()
-        let manager = TransactionManager(wallClock: ManualClock())
+        let manager = Self.quietManager()
         let keys = ["one", "two", "three", "four"]
         do {
             try await SettingsUpdate.apply(
@@ -78,7 +80,7 @@ final class Exercise1_9HiddenChecks: XCTestCase {
 
     func test4_failingFirstChangeChangesNothing() async throws {
         let settings = RepositorySettings(["x": "1"], rejecting: ["x"])
-        let manager = TransactionManager(wallClock: ManualClock())
+        let manager = Self.quietManager()
         let changes = [SettingChange(key: "x", value: "2"), SettingChange(key: "y", value: "3")]
         let error = try await Self.applyExpectingFailure(changes, to: settings, manager: manager)
         XCTAssertTrue(
@@ -92,7 +94,7 @@ final class Exercise1_9HiddenChecks: XCTestCase {
 
     func test5_sameKeyTwiceIsRestoredToTheOriginal() async throws {
         let settings = RepositorySettings(["k": "original"], rejecting: ["z"])
-        let manager = TransactionManager(wallClock: ManualClock())
+        let manager = Self.quietManager()
         let changes = [
             SettingChange(key: "k", value: "first"), SettingChange(key: "k", value: "second"),
             SettingChange(key: "z", value: "x"),
@@ -101,6 +103,13 @@ final class Exercise1_9HiddenChecks: XCTestCase {
         XCTAssertTrue(
             settings.snapshot == ["k": "original"],
             "Changing one key twice was not fully undone. Run `lab hint 1.9`.")
+    }
+
+    /// A manager on a `ManualClock` whose logger discards everything.
+    private static func quietManager() -> TransactionManager {
+        TransactionManager(
+            logger: Logger(label: "Exercise1_9HiddenChecks") { _ in SwiftLogNoOpLogHandler() },
+            wallClock: ManualClock())
     }
 
     /// Applies changes that must fail with `TransactionFailed` and returns that error (`nil`, after a
