@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves the exercises are sound (author check, run by CI):
+# Proves the exercises are sound (author check; .ci/run does not run it yet):
 #   0. static rules: skeletons carry `// TODO:` and never crash (no fatalError/preconditionFailure/try!);
 #      check classes are `<id>Checks` / `<id>HiddenChecks`; no `try?` in checks; hidden checks use no
 #      assertion that prints values (XCTAssertEqual and friends would show hidden inputs and expected
