@@ -11,6 +11,10 @@ import PackageDescription
 
 // MARK: - Exercises
 
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6)
+]
+
 /// One exercise of the curriculum: its target name and what its sources may import.
 ///
 /// Exercises whose task is to *build* a pattern list neither `MokoEnterprise` nor the module of that
@@ -20,13 +24,33 @@ struct Exercise {
     var dependencies: [Target.Dependency]
 }
 
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
+/// Every exercise also depends on `ExerciseSupport` (added below): skeletons throw its `Unimplemented`.
 let exercises: [Exercise] = [
-    // Filled in by the session issues, e.g. Exercise(id: "Exercise1_1", dependencies: ["MokoEnterprise"]).
+    Exercise(id: "Exercise1_3", dependencies: ["MokoEnterprise", argumentParser]),
+    Exercise(id: "Exercise1_4", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise1_5", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise1_9", dependencies: ["MokoEnterprise"]),
 ]
 
 let useSolutions = Context.environment["LAB_SOLUTIONS"] == "1"
 let exerciseRoot = useSolutions ? "Solutions" : "Exercises"
 let packageRoot = Context.packageDirectory
+
+/// `LAB_MUTANT=Exercise1_3/<name>` builds `grader/mutants/Exercise1_3/<name>` in place of that one exercise's
+/// sources (a mutant folder holds all of the exercise's files). `scripts/verify-exercises.sh` uses it with
+/// `LAB_SOLUTIONS=1` (in the `.build-solutions` tree) to prove the hidden checks catch each wrong solution.
+let mutant: (exercise: String, name: String)? = {
+    let parts = (Context.environment["LAB_MUTANT"] ?? "").split(separator: "/").map(String.init)
+    return parts.count == 2 ? (parts[0], parts[1]) : nil
+}()
+
+func sourcePath(of exercise: String) -> String {
+    if let mutant, mutant.exercise == exercise { return "grader/mutants/\(exercise)/\(mutant.name)" }
+    return "\(exerciseRoot)/\(exercise)"
+}
 
 func exists(_ relativePath: String) -> Bool {
     FileManager.default.fileExists(atPath: packageRoot + "/" + relativePath)
@@ -34,20 +58,31 @@ func exists(_ relativePath: String) -> Bool {
 
 let exerciseTargets: [Target] = exercises.flatMap { exercise -> [Target] in
     var targets: [Target] = [
-        .target(name: exercise.id, dependencies: exercise.dependencies, path: "\(exerciseRoot)/\(exercise.id)"),
+        .target(
+            name: exercise.id,
+            dependencies: exercise.dependencies + ["ExerciseSupport"],
+            path: sourcePath(of: exercise.id),
+            exclude: exists(sourcePath(of: exercise.id) + "/README.md") ? ["README.md"] : [],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "\(exercise.id)Tests",
-            dependencies: [.target(name: exercise.id), "MokoEnterpriseTestSupport"],
-            path: "Tests/\(exercise.id)Tests"
+            dependencies: [.target(name: exercise.id), "ExerciseSupport", "MokoEnterpriseTestSupport"]
+                + exercise.dependencies,
+            path: "Tests/\(exercise.id)Tests",
+            swiftSettings: swiftSettings
         ),
     ]
-    // Hidden checks exist only in the instructor's copy; the trainee kit has no grader/hidden folder.
+    // Hidden checks exist only in the instructor's copy; the trainee kit has no grader/hidden folder. They
+    // also get swift-log, to silence library logs that would print their generated inputs.
     if exists("grader/hidden/\(exercise.id)") {
         targets.append(
             .testTarget(
                 name: "\(exercise.id)HiddenTests",
-                dependencies: [.target(name: exercise.id), "MokoEnterpriseTestSupport"],
-                path: "grader/hidden/\(exercise.id)"
+                dependencies: [.target(name: exercise.id), "ExerciseSupport", "MokoEnterpriseTestSupport", logging]
+                    + exercise.dependencies,
+                path: "grader/hidden/\(exercise.id)",
+                swiftSettings: swiftSettings
             )
         )
     }
@@ -55,10 +90,6 @@ let exerciseTargets: [Target] = exercises.flatMap { exercise -> [Target] in
 }
 
 // MARK: - Package
-
-let swiftSettings: [SwiftSetting] = [
-    .swiftLanguageMode(.v6)
-]
 
 let package = Package(
     name: "MokoLab",
@@ -94,6 +125,10 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ExerciseSupport",
             swiftSettings: swiftSettings
         ),
         .target(
