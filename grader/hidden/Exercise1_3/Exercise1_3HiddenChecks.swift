@@ -14,7 +14,7 @@ import XCTest
 /// `HiddenCheckFailure.concealing`, which keeps only their type.
 final class Exercise1_3HiddenChecks: XCTestCase {
     func test1_greetsManyNamesExactly() async throws {
-        var random = SeededRandomNumberGenerator(seed: 1_303)
+        var random = CheckRandomGenerator(seed: 1_303)
         for _ in 0..<20 {
             let name = Exercise1_3HiddenRun.name(using: &random)
             let output = try await Exercise1_3HiddenRun.output(of: ["--name", name])
@@ -24,7 +24,7 @@ final class Exercise1_3HiddenChecks: XCTestCase {
     }
 
     func test2_uppercaseCapitalisesTheWholeGreetingForManyNames() async throws {
-        var random = SeededRandomNumberGenerator(seed: 1_304)
+        var random = CheckRandomGenerator(seed: 1_304)
         for _ in 0..<20 {
             let name = Exercise1_3HiddenRun.name(using: &random)
             let output = try await Exercise1_3HiddenRun.output(of: ["--uppercase", "--name", name])
@@ -89,7 +89,7 @@ final class Exercise1_3HiddenOutput: Sendable {
 /// Parses and runs `Greet` in-process without letting an error's text (which may quote a generated
 /// argument) reach the report.
 enum Exercise1_3HiddenRun {
-    static func name(using random: inout SeededRandomNumberGenerator) -> String {
+    static func name(using random: inout CheckRandomGenerator) -> String {
         let first = random.word(length: 1, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZÉØ")
         let length = Int.random(in: 1...9, using: &random)
         let rest = random.word(length: length, alphabet: "abcdefghijklmnopqrstuvwxyzëñ")

@@ -27,7 +27,7 @@ final class Exercise1_4HiddenChecks: XCTestCase {
     }
 
     func test1_randomDocumentsKeepEveryUntouchedKey() throws {
-        var random = SeededRandomNumberGenerator(seed: 1_401)
+        var random = CheckRandomGenerator(seed: 1_401)
         for _ in 0..<15 {
             var document: [String: ConfigValue] = [:]
             for _ in 0..<Int.random(in: 2...5, using: &random) {

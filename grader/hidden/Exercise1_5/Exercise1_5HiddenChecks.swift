@@ -36,7 +36,7 @@ final class Exercise1_5HiddenChecks: XCTestCase {
     }
 
     func test1_randomValuesAreReadForEachEnvironment() throws {
-        var random = SeededRandomNumberGenerator(seed: 1_501)
+        var random = CheckRandomGenerator(seed: 1_501)
         var expected: [(environment: String, settings: ServiceSettings)] = []
         var files: [String: ConfigValue] = [:]
         for environment in ["development", "staging", "production", "qa"] {
@@ -68,7 +68,7 @@ final class Exercise1_5HiddenChecks: XCTestCase {
     }
 
     func test3_everyMissingKeyIsNamedForRandomSubsets() throws {
-        var random = SeededRandomNumberGenerator(seed: 1_503)
+        var random = CheckRandomGenerator(seed: 1_503)
         var subsetsTried = 0
         for _ in 0..<12 {
             let missing = ServiceSettings.requiredKeys.filter { _ in Bool.random(using: &random) }

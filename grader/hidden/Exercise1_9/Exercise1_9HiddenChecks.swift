@@ -13,7 +13,7 @@ import XCTest
 /// managers log nothing: the library's warning for a failed operation names the generated key.
 final class Exercise1_9HiddenChecks: XCTestCase {
     func test1_randomUpdatesFailingAtARandomPositionLeaveTheStoreUnchanged() async throws {
-        var random = SeededRandomNumberGenerator(seed: 1_901)
+        var random = CheckRandomGenerator(seed: 1_901)
         for _ in 0..<15 {
             var initial: [String: String] = [:]
             var changes: [SettingChange] = []

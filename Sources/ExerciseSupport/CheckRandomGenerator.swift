@@ -2,10 +2,10 @@
 /// gives the same inputs on every machine, so a failing hidden check can be reproduced by its author.
 ///
 /// ```swift
-/// var random = SeededRandomNumberGenerator(seed: 13)
+/// var random = CheckRandomGenerator(seed: 13)
 /// let count = Int.random(in: 3...9, using: &random)
 /// ```
-public struct SeededRandomNumberGenerator: RandomNumberGenerator, Sendable {
+public struct CheckRandomGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// Creates a generator; equal seeds give equal sequences.
