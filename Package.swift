@@ -142,7 +142,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "moko-demo",
-            dependencies: ["MokoEnterprise"],
+            dependencies: [
+                "MokoEnterprise",
+                "MockGitHub",
+                "MockGitHubServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,2 +1,0 @@
-// Placeholder until the resilience core lands; replaced by the demo job.
-print("moko-demo")
