@@ -112,7 +112,8 @@ struct DemoJob {
                     plan.append(
                         MockFaultPlan.Rule(
                             id: "broken-\(repo.name)",
-                            match: .init(method: "PUT", path: "/repos/\(organisation)/\(repo.name)/branches/*/protection"),
+                            match: .init(
+                                method: "PUT", path: "/repos/\(organisation)/\(repo.name)/branches/*/protection"),
                             action: .init(type: "status", status: 500)))
                 }
                 try await mock.setFaultPlan(MockFaultPlan(rules: plan))
@@ -193,7 +194,9 @@ struct DemoJob {
                     SagaStep(
                         name: "settings",
                         forward: {
-                            if !compliant { _ = try await client.updateRepo(owner: organisation, repo: repo.name, policy) }
+                            if !compliant {
+                                _ = try await client.updateRepo(owner: organisation, repo: repo.name, policy)
+                            }
                         },
                         compensate: {
                             if !compliant {

@@ -34,7 +34,8 @@ struct MokoDemo: AsyncParsableCommand {
     @Option(help: "How many repositories refuse branch protection for good (they end in the dead letter queue).")
     var brokenRepos = 0
 
-    @Option(help: "Directory for the audit log, checkpoint, dead letter queue and metrics (default: a new temporary one).")
+    @Option(
+        help: "Directory for the audit log, checkpoint, dead letter queue and metrics (default: a new temporary one).")
     var stateDir: String?
 
     @Flag(help: "Print the summary as JSON.")
