@@ -41,7 +41,7 @@ import GRDB
 ///
 /// One process writes a store at a time; several loggers in one process may share a directory when
 /// their services differ. The type is `Sendable`; calls are serialised by the store.
-public final class AuditLogger: Sendable {
+public final class AuditLogger: AuditEventRecording {
     /// The hash before the first record: 64 zeros.
     public static let genesisHash = String(repeating: "0", count: 64)
 
@@ -166,66 +166,6 @@ public final class AuditLogger: Sendable {
     @discardableResult
     public func logEvents(_ events: [AuditEvent]) throws -> AuditHead {
         try append(events, collect: false).head
-    }
-
-    /// Records a business or operational event (type ``AuditEventType/event``).
-    @discardableResult
-    public func logEvent(
-        _ name: String,
-        details: AuditDetails = [:],
-        outcome: AuditOutcome = .success
-    ) throws -> AuditRecord {
-        try log(.event(name, details: details, outcome: outcome))
-    }
-
-    /// Records a security event (type ``AuditEventType/security``), e.g. `authn_login_fail`.
-    @discardableResult
-    public func logSecurityEvent(
-        _ name: String,
-        severity: AuditSeverity = .medium,
-        details: AuditDetails = [:],
-        outcome: AuditOutcome = .success
-    ) throws -> AuditRecord {
-        try log(.security(name, severity: severity, details: details, outcome: outcome))
-    }
-
-    /// Records an access decision (type ``AuditEventType/access``): allowed is a success, denied a failure.
-    @discardableResult
-    public func logAccess(
-        resource: String,
-        action: String,
-        allowed: Bool,
-        details: AuditDetails = [:]
-    ) throws -> AuditRecord {
-        try log(.access(resource: resource, action: action, allowed: allowed, details: details))
-    }
-
-    /// Records a change to `object` (type ``AuditEventType/change``), possibly rolled back.
-    @discardableResult
-    public func logChange(
-        object: String,
-        action: String,
-        before: String? = nil,
-        after: String? = nil,
-        rolledBack: Bool = false,
-        details: AuditDetails = [:]
-    ) throws -> AuditRecord {
-        try log(
-            .change(
-                object: object, action: action, before: before, after: after, rolledBack: rolledBack,
-                details: details))
-    }
-
-    /// Records an error (type ``AuditEventType/error``, outcome failure) with its redacted description.
-    @discardableResult
-    public func logError(_ error: any Error, details: AuditDetails = [:]) throws -> AuditRecord {
-        try log(.error(Self.errorName(error), message: String(describing: error), details: details))
-    }
-
-    /// Records an error message (type ``AuditEventType/error``, outcome failure).
-    @discardableResult
-    public func logError(_ message: String, details: AuditDetails = [:]) throws -> AuditRecord {
-        try log(.error("error", message: message, details: details))
     }
 
     /// `error_<TypeName>` in snake-ish form, e.g. `error_StoreError`.
