@@ -75,7 +75,10 @@ extension AuditLogger {
     }
 
     /// Sanitises and stamps `event` (outside the write lock).
-    private func prepare(_ event: AuditEvent, timestamp: Int) throws -> Pending {
+    ///
+    /// With `collect` the cleaned details dictionary is built (the returned records carry it); without,
+    /// only their canonical JSON is written, straight from the event's details.
+    private func prepare(_ event: AuditEvent, timestamp: Int, collect: Bool) throws -> Pending {
         let estimate = Self.approximateSize(event)
         guard estimate <= Self.maximumRecordBytes else {
             throw AuditError(
@@ -83,9 +86,15 @@ extension AuditLogger {
                 "the \"\(AuditSanitizer.line(String(event.name.prefix(80))))\" record holds about \(estimate) bytes; "
                     + "the limit is \(Self.maximumRecordBytes) — log a summary or a reference instead")
         }
-        let details = AuditSanitizer.details(event.details)
         var detailsJSON: [UInt8] = []
-        AuditJSON.writeObject(details, into: &detailsJSON)
+        let details: AuditDetails
+        if collect {
+            details = AuditSanitizer.details(event.details)
+            AuditJSON.writeObject(details, into: &detailsJSON)
+        } else {
+            details = [:]
+            AuditSanitizer.writeDetails(event.details, into: &detailsJSON)
+        }
         let record = AuditRecord(
             seq: 0, timestampMilliseconds: timestamp,
             eventType: AuditEventType(AuditSanitizer.line(event.type.rawValue)),
@@ -115,7 +124,7 @@ extension AuditLogger {
     /// Appends `events` to the chain in one immediate transaction; all or nothing.
     func append(_ events: [AuditEvent], collect: Bool) throws -> (head: AuditHead, records: [AuditRecord]) {
         let timestamp = AuditTimestamp.milliseconds(wallClock.currentDate)
-        let pending = try events.map { try prepare($0, timestamp: timestamp) }
+        let pending = try events.map { try prepare($0, timestamp: timestamp, collect: collect) }
         return try write("write audit records") { db in
             try Self.insert(pending.map { ($0.record, $0.detailsJSON) }, db: db, collect: collect)
         }
@@ -132,6 +141,8 @@ extension AuditLogger {
         if collect { records.reserveCapacity(items.count) }
         let statement = try db.cachedStatement(sql: insertSQL)
         var timestamp: (milliseconds: Int, text: String)?
+        var body: [UInt8] = []
+        body.reserveCapacity(512)
         for (template, detailsJSON) in items {
             var record = template
             record.seq = head.seq + 1
@@ -139,8 +150,9 @@ extension AuditLogger {
             if timestamp?.milliseconds != record.timestampMilliseconds {
                 timestamp = (record.timestampMilliseconds, record.timestampText)
             }
-            let body = record.canonicalBytes(
-                includingHash: false, detailsJSON: detailsJSON, timestampText: timestamp?.text)
+            body.removeAll(keepingCapacity: true)
+            record.writeCanonical(
+                into: &body, includingHash: false, detailsJSON: detailsJSON, timestampText: timestamp?.text)
             guard body.count <= maximumRecordBytes else {
                 throw AuditError(
                     .recordTooLarge,
