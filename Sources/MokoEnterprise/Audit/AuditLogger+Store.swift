@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 extension AuditLogger {
     /// The store's schema: the records, and one row holding the chain's head and anchor.
@@ -140,6 +141,10 @@ extension AuditLogger {
         var records: [AuditRecord] = []
         if collect { records.reserveCapacity(items.count) }
         let statement = try db.cachedStatement(sql: insertSQL)
+        // The columns are bound below straight from the record (SQLite copies them); declaring the
+        // statement bound lets GRDB run each execution with its usual checks and error reporting.
+        statement.setUncheckedArguments(StatementArguments())
+        defer { sqlite3_clear_bindings(statement.sqliteStatement) }
         var timestamp: (milliseconds: Int, text: String)?
         var body: [UInt8] = []
         body.reserveCapacity(512)
@@ -160,13 +165,8 @@ extension AuditLogger {
                         + "\(maximumRecordBytes) — log a summary or a reference instead")
             }
             record.hash = chainHash(prevHash: record.prevHash, body: body)
-            try statement.execute(arguments: [
-                record.seq, record.timestampMilliseconds, record.eventType.rawValue, record.name,
-                record.severity?.rawValue, record.outcome.rawValue, record.service, record.host, record.user,
-                record.sessionID, record.transactionID, record.action, record.object, record.message,
-                record.durationSeconds, record.rolledBack, String(decoding: detailsJSON, as: UTF8.self),
-                record.prevHash, record.hash,
-            ])
+            try AuditRecordBinder.bind(record, detailsJSON: detailsJSON, to: statement.sqliteStatement)
+            try statement.execute()
             head = record.position
             if collect { records.append(record) }
         }
@@ -315,6 +315,89 @@ extension AuditLogger {
             return .success((record, detailsJSON))
         } catch {
             return .failure(error)
+        }
+    }
+}
+
+/// Binds the 19 columns of `audit_record`'s insert statement from a record, without building GRDB
+/// arguments (the cost of a batch was mostly there). Values are copied by SQLite (`SQLITE_TRANSIENT`)
+/// and stored as GRDB would: text, 64-bit integers, doubles, Booleans as 0/1, `nil` as NULL. No bound
+/// text holds a NUL byte (one-line fields replace control characters and JSON escapes them), so
+/// binding with an explicit length stores the same text as GRDB's NUL-terminated binding.
+private enum AuditRecordBinder {
+    private static var transient: sqlite3_destructor_type {
+        unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    }
+
+    private static func bindText(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        to statement: SQLiteStatement,
+        at index: Int32
+    ) -> Int32 {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            return sqlite3_bind_text(statement, index, "", 0, transient)
+        }
+        return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            sqlite3_bind_text(statement, index, $0, Int32(clamping: bytes.count), transient)
+        }
+    }
+
+    static func bind(_ record: AuditRecord, detailsJSON: [UInt8], to statement: SQLiteStatement) throws {
+        // The previous execution ran to completion; SQLite only accepts bindings after a reset.
+        var code = sqlite3_reset(statement)
+        var column: Int32 = 0
+        func next() -> Int32? {
+            guard code == SQLITE_OK else { return nil }
+            column += 1
+            return column
+        }
+        func integer(_ value: Int?) {
+            guard let index = next() else { return }
+            guard let value else {
+                code = sqlite3_bind_null(statement, index)
+                return
+            }
+            code = sqlite3_bind_int64(statement, index, Int64(value))
+        }
+        func text(_ value: String?) {
+            guard let index = next() else { return }
+            guard var value else {
+                code = sqlite3_bind_null(statement, index)
+                return
+            }
+            code = value.withUTF8 { bindText($0, to: statement, at: index) }
+        }
+        integer(record.seq)
+        integer(record.timestampMilliseconds)
+        text(record.eventType.rawValue)
+        text(record.name)
+        text(record.severity?.rawValue)
+        text(record.outcome.rawValue)
+        text(record.service)
+        text(record.host)
+        text(record.user)
+        text(record.sessionID)
+        text(record.transactionID)
+        text(record.action)
+        text(record.object)
+        text(record.message)
+        if let index = next() {
+            if let duration = record.durationSeconds {
+                code = sqlite3_bind_double(statement, index, duration)
+            } else {
+                code = sqlite3_bind_null(statement, index)
+            }
+        }
+        integer(record.rolledBack.map { $0 ? 1 : 0 })
+        if let index = next() {
+            code = detailsJSON.withUnsafeBufferPointer { bindText($0, to: statement, at: index) }
+        }
+        text(record.prevHash)
+        text(record.hash)
+        guard code == SQLITE_OK else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code),
+                message: "cannot bind column \(column) of an audit record")
         }
     }
 }
