@@ -18,6 +18,7 @@ struct MetricsSeriesCache: Sendable {
     private static let capacity = 64
 
     private var entries = [Entry](repeating: Entry(), count: MetricsSeriesCache.capacity)
+    private var misses: UInt8 = 0
 
     /// The slot remembered for exactly these values, if any.
     @inline(__always)
@@ -32,9 +33,14 @@ struct MetricsSeriesCache: Sendable {
         }
     }
 
-    /// Remembers that `(name, labels)` designates `slot`.
+    /// Remembers that `(name, labels)` designates `slot`: always in a free entry, otherwise on every
+    /// eighth miss, so callers that build a new dictionary per call (which can never hit) do not pay for
+    /// replacing an entry each time, while a reused dictionary is cached within a few calls.
     mutating func store(name: String, labels: [String: String], slot: Int) {
-        entries[Self.position(name: name, labels: labels)] = Entry(name: name, labels: labels, slot: slot)
+        let position = Self.position(name: name, labels: labels)
+        misses &+= 1
+        guard entries[position].slot < 0 || misses & 7 == 0 else { return }
+        entries[position] = Entry(name: name, labels: labels, slot: slot)
     }
 
     /// Forgets every entry (a series was removed).
