@@ -63,11 +63,18 @@ extension AuditLogger {
         return (AuditHead(seq: headSeq, hash: headHash), AuditHead(seq: anchorSeq, hash: anchorHash))
     }
 
-    private static let insertSQL = """
-        INSERT INTO audit_record (seq, timestamp_ms, event_type, name, severity, outcome, service, host, user_name,
-            session_id, transaction_id, action, object, message, duration_seconds, rolled_back, details, prev_hash, hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
+    /// How many records one insert statement carries (fewer statement executions per batch).
+    private static let rowsPerInsert = 16
+
+    /// `INSERT ... VALUES (19 placeholders)` repeated for 1 ... ``rowsPerInsert`` rows.
+    private static let insertSQL: [String] = (1...rowsPerInsert).map { rows in
+        let row = "(" + Array(repeating: "?", count: AuditRecordBinder.columnCount).joined(separator: ", ") + ")"
+        return """
+            INSERT INTO audit_record (seq, timestamp_ms, event_type, name, severity, outcome, service, host, user_name,
+                session_id, transaction_id, action, object, message, duration_seconds, rolled_back, details, prev_hash, hash)
+            VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))
+            """
+    }
 
     /// An event cleaned and stamped, waiting for its chain position.
     private struct Pending {
@@ -140,15 +147,17 @@ extension AuditLogger {
         var head = try readChainState(db).head
         var records: [AuditRecord] = []
         if collect { records.reserveCapacity(items.count) }
-        let statement = try db.cachedStatement(sql: insertSQL)
-        // The columns are bound below straight from the record (SQLite copies them); declaring the
-        // statement bound lets GRDB run each execution with its usual checks and error reporting.
-        statement.setUncheckedArguments(StatementArguments())
-        defer { sqlite3_clear_bindings(statement.sqliteStatement) }
+        // Records go in groups of up to `rowsPerInsert` per statement. The columns are bound straight
+        // from each record (SQLite copies them); declaring the statement bound lets GRDB run each
+        // execution with its usual checks and error reporting.
+        var statement: Statement?
+        var rowsInStatement = 0
+        var rowsBound = 0
+        defer { if let statement { sqlite3_clear_bindings(statement.sqliteStatement) } }
         var timestamp: (milliseconds: Int, text: String)?
         var body: [UInt8] = []
         body.reserveCapacity(512)
-        for (template, detailsJSON) in items {
+        for (offset, (template, detailsJSON)) in items.enumerated() {
             var record = template
             record.seq = head.seq + 1
             record.prevHash = head.hash
@@ -165,8 +174,23 @@ extension AuditLogger {
                         + "\(maximumRecordBytes) — log a summary or a reference instead")
             }
             record.hash = chainHash(prevHash: record.prevHash, body: body)
-            try AuditRecordBinder.bind(record, detailsJSON: detailsJSON, to: statement.sqliteStatement)
-            try statement.execute()
+            if rowsBound == 0 {
+                rowsInStatement = min(rowsPerInsert, items.count - offset)
+                let next = try db.cachedStatement(sql: insertSQL[rowsInStatement - 1])
+                next.setUncheckedArguments(StatementArguments())
+                statement = next
+            }
+            guard let current = statement else {
+                throw AuditError(.invalidArgument, "internal error: no insert statement was prepared; please report it")
+            }
+            try AuditRecordBinder.bind(
+                record, detailsJSON: detailsJSON, to: current.sqliteStatement,
+                firstColumn: Int32(rowsBound * AuditRecordBinder.columnCount))
+            rowsBound += 1
+            if rowsBound == rowsInStatement {
+                try current.execute()
+                rowsBound = 0
+            }
             head = record.position
             if collect { records.append(record) }
         }
@@ -342,10 +366,18 @@ private enum AuditRecordBinder {
         }
     }
 
-    static func bind(_ record: AuditRecord, detailsJSON: [UInt8], to statement: SQLiteStatement) throws {
-        // The previous execution ran to completion; SQLite only accepts bindings after a reset.
-        var code = sqlite3_reset(statement)
-        var column: Int32 = 0
+    /// The columns of one record.
+    static let columnCount = 19
+
+    /// Binds `record` to the parameters after `firstColumn` (0 for the first row of the statement).
+    static func bind(
+        _ record: AuditRecord,
+        detailsJSON: [UInt8],
+        to statement: SQLiteStatement,
+        firstColumn: Int32
+    ) throws {
+        var code = SQLITE_OK
+        var column = firstColumn
         func next() -> Int32? {
             guard code == SQLITE_OK else { return nil }
             column += 1
