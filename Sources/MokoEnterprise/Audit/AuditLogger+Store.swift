@@ -189,6 +189,7 @@ extension AuditLogger {
             rowsBound += 1
             if rowsBound == rowsInStatement {
                 try current.execute()
+                sqlite3_clear_bindings(current.sqliteStatement)
                 rowsBound = 0
             }
             head = record.position
@@ -344,7 +345,7 @@ extension AuditLogger {
 }
 
 /// Binds the 19 columns of `audit_record`'s insert statement from a record, without building GRDB
-/// arguments (the cost of a batch was mostly there). Values are copied by SQLite (`SQLITE_TRANSIENT`)
+/// arguments (a large part of a batch's cost). Values are copied by SQLite (`SQLITE_TRANSIENT`)
 /// and stored as GRDB would: text, 64-bit integers, doubles, Booleans as 0/1, `nil` as NULL. No bound
 /// text holds a NUL byte (one-line fields replace control characters and JSON escapes them), so
 /// binding with an explicit length stores the same text as GRDB's NUL-terminated binding.
