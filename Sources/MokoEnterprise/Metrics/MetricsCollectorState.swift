@@ -122,9 +122,10 @@ struct MetricsCollectorState: Sendable {
     /// (no normalisation: a miss goes through ``slot(for:type:buckets:limit:)``).
     @inline(__always)
     mutating func existingSlot(name: String, labels: [String: String]) -> Int? {
-        if let hit = recent.slot(name: name, labels: labels) { return hit }
+        let position = MetricsSeriesCache.position(name: name, labels: labels)
+        if let hit = recent.slot(at: position, name: name, labels: labels) { return hit }
         guard let found = index[MetricsSeriesKey(name: name, labels: labels)] else { return nil }
-        recent.store(name: name, labels: labels, slot: found)
+        recent.store(at: position, name: name, labels: labels, slot: found)
         return found
     }
 

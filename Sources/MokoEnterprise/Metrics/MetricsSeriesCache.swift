@@ -20,11 +20,10 @@ struct MetricsSeriesCache: Sendable {
     private var entries = [Entry](repeating: Entry(), count: MetricsSeriesCache.capacity)
     private var misses: UInt8 = 0
 
-    /// The slot remembered for exactly these values, if any.
+    /// The slot remembered for exactly these values, if any; `position` is ``position(name:labels:)``.
     @inline(__always)
-    func slot(name: String, labels: [String: String]) -> Int? {
-        let position = Self.position(name: name, labels: labels)
-        return entries.withUnsafeBufferPointer { buffer -> Int? in
+    func slot(at position: Int, name: String, labels: [String: String]) -> Int? {
+        entries.withUnsafeBufferPointer { buffer -> Int? in
             let slot = buffer[position].slot
             guard slot >= 0, Self.sameBits(buffer[position].name, name),
                 Self.sameBits(buffer[position].labels, labels)
@@ -36,8 +35,7 @@ struct MetricsSeriesCache: Sendable {
     /// Remembers that `(name, labels)` designates `slot`: always in a free entry, otherwise on every
     /// eighth miss, so callers that build a new dictionary per call (which can never hit) do not pay for
     /// replacing an entry each time, while a reused dictionary is cached within a few calls.
-    mutating func store(name: String, labels: [String: String], slot: Int) {
-        let position = Self.position(name: name, labels: labels)
+    mutating func store(at position: Int, name: String, labels: [String: String], slot: Int) {
         misses &+= 1
         guard entries[position].slot < 0 || misses & 7 == 0 else { return }
         entries[position] = Entry(name: name, labels: labels, slot: slot)
@@ -48,8 +46,9 @@ struct MetricsSeriesCache: Sendable {
         entries = [Entry](repeating: Entry(), count: Self.capacity)
     }
 
+    /// The entry that may hold `(name, labels)`, from their representation bits.
     @inline(__always)
-    private static func position(name: String, labels: [String: String]) -> Int {
+    static func position(name: String, labels: [String: String]) -> Int {
         var mixed: UInt64 = 0x9E37_79B9_7F4A_7C15
         withUnsafeBytes(of: name) { raw in
             for offset in stride(from: 0, to: raw.count - 7, by: 8) {
