@@ -132,9 +132,12 @@ extension AuditLogger {
     /// Appends `events` to the chain in one immediate transaction; all or nothing.
     func append(_ events: [AuditEvent], collect: Bool) throws -> (head: AuditHead, records: [AuditRecord]) {
         let timestamp = AuditTimestamp.milliseconds(wallClock.currentDate)
-        let pending = try events.map { try prepare($0, timestamp: timestamp, collect: collect) }
+        let pending = try events.map { event -> (record: AuditRecord, detailsJSON: [UInt8]) in
+            let prepared = try prepare(event, timestamp: timestamp, collect: collect)
+            return (prepared.record, prepared.detailsJSON)
+        }
         return try write("write audit records") { db in
-            try Self.insert(pending.map { ($0.record, $0.detailsJSON) }, db: db, collect: collect)
+            try Self.insert(pending, db: db, collect: collect)
         }
     }
 

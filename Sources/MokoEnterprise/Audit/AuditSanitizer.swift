@@ -10,7 +10,7 @@ enum AuditSanitizer {
         let redacted = redact(text)
         // Every breaking scalar starts with a byte below 0x20, 0x7F, 0xC2 (U+0085) or 0xE2 (U+2028/9).
         guard
-            redacted.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }),
+            Self.mayHoldBreaking(redacted),
             redacted.unicodeScalars.contains(where: isBreaking)
         else { return redacted }
         var scalars = String.UnicodeScalarView()
@@ -18,6 +18,15 @@ enum AuditSanitizer {
             scalars.append(isBreaking(scalar) ? " " : scalar)
         }
         return String(scalars)
+    }
+
+    /// Whether `text` holds a byte that starts a breaking scalar (below 0x20, 0x7F, 0xC2, 0xE2).
+    private static func mayHoldBreaking(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2 { return true }
+            return false
+        }
     }
 
     private static func isBreaking(_ scalar: Unicode.Scalar) -> Bool {
