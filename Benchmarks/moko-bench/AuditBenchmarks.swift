@@ -1,6 +1,10 @@
 import Foundation
 import MokoEnterprise
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Audit logging throughput: durable (one commit per event) and batched (one transaction per batch),
 /// against a re-creation of the original MokoStandards Python logger (JSONL append, no durability).
 enum AuditBenchmarks {
@@ -41,8 +45,12 @@ enum AuditBenchmarks {
         let batch = (0..<batchSize).map(event)
         try batched.logEvents(batch)
         start = clock.now
+        let cpuStart = auditThreadCPUSeconds()
         for _ in 0..<batches { try batched.logEvents(batch) }
+        let batchedCPU = auditThreadCPUSeconds() - cpuStart
         let batchedRate = Double(batchSize * batches) / seconds(start.duration(to: clock.now))
+        // GRDB runs the writes on the calling thread: its CPU time is the cost without the machine's load.
+        let batchedCPURate = Double(batchSize * batches) / batchedCPU
 
         // Verification speed over the batched store.
         start = clock.now
@@ -62,7 +70,17 @@ enum AuditBenchmarks {
                 name: "audit events, batched (1000 per transaction)", value: batchedRate, unit: "events/s",
                 peer: peer?["events_per_s"], peerName: "original Python JSONL append", target: "≥ 100000",
                 meetsTarget: batchedRate >= 100_000),
+            BenchRow(
+                name: "  same, per thread CPU second", value: batchedCPURate, unit: "events/s", target: "≥ 100000",
+                meetsTarget: batchedCPURate >= 100_000),
             BenchRow(name: "audit chain verify()", value: verifyRate, unit: "records/s"),
         ]
     }
+}
+
+/// This thread's CPU time in seconds (user and system), robust to other processes sharing the cores.
+private func auditThreadCPUSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }

@@ -93,14 +93,19 @@ enum AuditJSON {
     }
 
     /// Lower-case hexadecimal of `bytes`.
-    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0x0F)])
+    static func hex(_ bytes: some ContiguousBytes) -> String {
+        bytes.withUnsafeBytes { raw in
+            // Written straight into the string's storage: one allocation.
+            String(unsafeUninitializedCapacity: raw.count * 2) { buffer in
+                var index = 0
+                for byte in raw {
+                    buffer[index] = hexDigits[Int(byte >> 4)]
+                    buffer[index + 1] = hexDigits[Int(byte & 0x0F)]
+                    index += 2
+                }
+                return index
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: Parsing

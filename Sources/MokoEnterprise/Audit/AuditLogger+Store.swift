@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 extension AuditLogger {
     /// The store's schema: the records, and one row holding the chain's head and anchor.
@@ -62,11 +63,18 @@ extension AuditLogger {
         return (AuditHead(seq: headSeq, hash: headHash), AuditHead(seq: anchorSeq, hash: anchorHash))
     }
 
-    private static let insertSQL = """
-        INSERT INTO audit_record (seq, timestamp_ms, event_type, name, severity, outcome, service, host, user_name,
-            session_id, transaction_id, action, object, message, duration_seconds, rolled_back, details, prev_hash, hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
+    /// How many records one insert statement carries (fewer statement executions per batch).
+    private static let rowsPerInsert = 16
+
+    /// `INSERT ... VALUES (19 placeholders)` repeated for 1 ... ``rowsPerInsert`` rows.
+    private static let insertSQL: [String] = (1...rowsPerInsert).map { rows in
+        let row = "(" + Array(repeating: "?", count: AuditRecordBinder.columnCount).joined(separator: ", ") + ")"
+        return """
+            INSERT INTO audit_record (seq, timestamp_ms, event_type, name, severity, outcome, service, host, user_name,
+                session_id, transaction_id, action, object, message, duration_seconds, rolled_back, details, prev_hash, hash)
+            VALUES \(Array(repeating: row, count: rows).joined(separator: ", "))
+            """
+    }
 
     /// An event cleaned and stamped, waiting for its chain position.
     private struct Pending {
@@ -75,7 +83,10 @@ extension AuditLogger {
     }
 
     /// Sanitises and stamps `event` (outside the write lock).
-    private func prepare(_ event: AuditEvent, timestamp: Int) throws -> Pending {
+    ///
+    /// With `collect` the cleaned details dictionary is built (the returned records carry it); without,
+    /// only their canonical JSON is written, straight from the event's details.
+    private func prepare(_ event: AuditEvent, timestamp: Int, collect: Bool) throws -> Pending {
         let estimate = Self.approximateSize(event)
         guard estimate <= Self.maximumRecordBytes else {
             throw AuditError(
@@ -83,9 +94,15 @@ extension AuditLogger {
                 "the \"\(AuditSanitizer.line(String(event.name.prefix(80))))\" record holds about \(estimate) bytes; "
                     + "the limit is \(Self.maximumRecordBytes) — log a summary or a reference instead")
         }
-        let details = AuditSanitizer.details(event.details)
         var detailsJSON: [UInt8] = []
-        AuditJSON.writeObject(details, into: &detailsJSON)
+        let details: AuditDetails
+        if collect {
+            details = AuditSanitizer.details(event.details)
+            AuditJSON.writeObject(details, into: &detailsJSON)
+        } else {
+            details = [:]
+            AuditSanitizer.writeDetails(event.details, into: &detailsJSON)
+        }
         let record = AuditRecord(
             seq: 0, timestampMilliseconds: timestamp,
             eventType: AuditEventType(AuditSanitizer.line(event.type.rawValue)),
@@ -115,9 +132,12 @@ extension AuditLogger {
     /// Appends `events` to the chain in one immediate transaction; all or nothing.
     func append(_ events: [AuditEvent], collect: Bool) throws -> (head: AuditHead, records: [AuditRecord]) {
         let timestamp = AuditTimestamp.milliseconds(wallClock.currentDate)
-        let pending = try events.map { try prepare($0, timestamp: timestamp) }
+        let pending = try events.map { event -> (record: AuditRecord, detailsJSON: [UInt8]) in
+            let prepared = try prepare(event, timestamp: timestamp, collect: collect)
+            return (prepared.record, prepared.detailsJSON)
+        }
         return try write("write audit records") { db in
-            try Self.insert(pending.map { ($0.record, $0.detailsJSON) }, db: db, collect: collect)
+            try Self.insert(pending, db: db, collect: collect)
         }
     }
 
@@ -130,17 +150,26 @@ extension AuditLogger {
         var head = try readChainState(db).head
         var records: [AuditRecord] = []
         if collect { records.reserveCapacity(items.count) }
-        let statement = try db.cachedStatement(sql: insertSQL)
+        // Records go in groups of up to `rowsPerInsert` per statement. The columns are bound straight
+        // from each record (SQLite copies them); declaring the statement bound lets GRDB run each
+        // execution with its usual checks and error reporting.
+        var statement: Statement?
+        var rowsInStatement = 0
+        var rowsBound = 0
+        defer { if let statement { sqlite3_clear_bindings(statement.sqliteStatement) } }
         var timestamp: (milliseconds: Int, text: String)?
-        for (template, detailsJSON) in items {
+        var body: [UInt8] = []
+        body.reserveCapacity(512)
+        for (offset, (template, detailsJSON)) in items.enumerated() {
             var record = template
             record.seq = head.seq + 1
             record.prevHash = head.hash
             if timestamp?.milliseconds != record.timestampMilliseconds {
                 timestamp = (record.timestampMilliseconds, record.timestampText)
             }
-            let body = record.canonicalBytes(
-                includingHash: false, detailsJSON: detailsJSON, timestampText: timestamp?.text)
+            body.removeAll(keepingCapacity: true)
+            record.writeCanonical(
+                into: &body, includingHash: false, detailsJSON: detailsJSON, timestampText: timestamp?.text)
             guard body.count <= maximumRecordBytes else {
                 throw AuditError(
                     .recordTooLarge,
@@ -148,13 +177,24 @@ extension AuditLogger {
                         + "\(maximumRecordBytes) — log a summary or a reference instead")
             }
             record.hash = chainHash(prevHash: record.prevHash, body: body)
-            try statement.execute(arguments: [
-                record.seq, record.timestampMilliseconds, record.eventType.rawValue, record.name,
-                record.severity?.rawValue, record.outcome.rawValue, record.service, record.host, record.user,
-                record.sessionID, record.transactionID, record.action, record.object, record.message,
-                record.durationSeconds, record.rolledBack, String(decoding: detailsJSON, as: UTF8.self),
-                record.prevHash, record.hash,
-            ])
+            if rowsBound == 0 {
+                rowsInStatement = min(rowsPerInsert, items.count - offset)
+                let next = try db.cachedStatement(sql: insertSQL[rowsInStatement - 1])
+                next.setUncheckedArguments(StatementArguments())
+                statement = next
+            }
+            guard let current = statement else {
+                throw AuditError(.invalidArgument, "internal error: no insert statement was prepared; please report it")
+            }
+            try AuditRecordBinder.bind(
+                record, detailsJSON: detailsJSON, to: current.sqliteStatement,
+                firstColumn: Int32(rowsBound * AuditRecordBinder.columnCount))
+            rowsBound += 1
+            if rowsBound == rowsInStatement {
+                try current.execute()
+                sqlite3_clear_bindings(current.sqliteStatement)
+                rowsBound = 0
+            }
             head = record.position
             if collect { records.append(record) }
         }
@@ -303,6 +343,97 @@ extension AuditLogger {
             return .success((record, detailsJSON))
         } catch {
             return .failure(error)
+        }
+    }
+}
+
+/// Binds the 19 columns of `audit_record`'s insert statement from a record, without building GRDB
+/// arguments (a large part of a batch's cost). Values are copied by SQLite (`SQLITE_TRANSIENT`)
+/// and stored as GRDB would: text, 64-bit integers, doubles, Booleans as 0/1, `nil` as NULL. No bound
+/// text holds a NUL byte (one-line fields replace control characters and JSON escapes them), so
+/// binding with an explicit length stores the same text as GRDB's NUL-terminated binding.
+private enum AuditRecordBinder {
+    private static var transient: sqlite3_destructor_type {
+        unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    }
+
+    private static func bindText(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        to statement: SQLiteStatement,
+        at index: Int32
+    ) -> Int32 {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            return sqlite3_bind_text(statement, index, "", 0, transient)
+        }
+        return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            sqlite3_bind_text(statement, index, $0, Int32(clamping: bytes.count), transient)
+        }
+    }
+
+    /// The columns of one record.
+    static let columnCount = 19
+
+    /// Binds `record` to the parameters after `firstColumn` (0 for the first row of the statement).
+    static func bind(
+        _ record: AuditRecord,
+        detailsJSON: [UInt8],
+        to statement: SQLiteStatement,
+        firstColumn: Int32
+    ) throws {
+        var code = SQLITE_OK
+        var column = firstColumn
+        func next() -> Int32? {
+            guard code == SQLITE_OK else { return nil }
+            column += 1
+            return column
+        }
+        func integer(_ value: Int?) {
+            guard let index = next() else { return }
+            guard let value else {
+                code = sqlite3_bind_null(statement, index)
+                return
+            }
+            code = sqlite3_bind_int64(statement, index, Int64(value))
+        }
+        func text(_ value: String?) {
+            guard let index = next() else { return }
+            guard var value else {
+                code = sqlite3_bind_null(statement, index)
+                return
+            }
+            code = value.withUTF8 { bindText($0, to: statement, at: index) }
+        }
+        integer(record.seq)
+        integer(record.timestampMilliseconds)
+        text(record.eventType.rawValue)
+        text(record.name)
+        text(record.severity?.rawValue)
+        text(record.outcome.rawValue)
+        text(record.service)
+        text(record.host)
+        text(record.user)
+        text(record.sessionID)
+        text(record.transactionID)
+        text(record.action)
+        text(record.object)
+        text(record.message)
+        if let index = next() {
+            if let duration = record.durationSeconds {
+                code = sqlite3_bind_double(statement, index, duration)
+            } else {
+                code = sqlite3_bind_null(statement, index)
+            }
+        }
+        integer(record.rolledBack.map { $0 ? 1 : 0 })
+        if let index = next() {
+            code = detailsJSON.withUnsafeBufferPointer { bindText($0, to: statement, at: index) }
+        }
+        text(record.prevHash)
+        text(record.hash)
+        guard code == SQLITE_OK else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code),
+                message: "cannot bind column \(column) of an audit record")
         }
     }
 }

@@ -88,13 +88,26 @@ public struct AuditRecord: Sendable, Hashable {
     ) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(384)
+        writeCanonical(
+            into: &out, includingHash: includingHash, detailsJSON: detailsJSON, timestampText: cachedTimestamp)
+        return out
+    }
+
+    /// Appends ``canonicalBytes(includingHash:detailsJSON:timestampText:)`` to `out` (a reused buffer).
+    func writeCanonical(
+        into out: inout [UInt8],
+        includingHash: Bool,
+        detailsJSON: [UInt8]? = nil,
+        timestampText cachedTimestamp: String? = nil
+    ) {
         var first = true
         func key(_ name: StaticString) {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             out.append(UInt8(ascii: "\""))
             out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            out.append(UInt8(ascii: "\""))
+            out.append(UInt8(ascii: ":"))
         }
         out.append(UInt8(ascii: "{"))
         if let action {
@@ -156,6 +169,5 @@ public struct AuditRecord: Sendable, Hashable {
         key("user")
         AuditJSON.writeString(user, into: &out)
         out.append(UInt8(ascii: "}"))
-        return out
     }
 }

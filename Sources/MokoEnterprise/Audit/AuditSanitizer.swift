@@ -8,12 +8,25 @@ enum AuditSanitizer {
     /// space, so a forged second log entry cannot be injected.
     static func line(_ text: String) -> String {
         let redacted = redact(text)
-        guard redacted.unicodeScalars.contains(where: isBreaking) else { return redacted }
+        // Every breaking scalar starts with a byte below 0x20, 0x7F, 0xC2 (U+0085) or 0xE2 (U+2028/9).
+        guard
+            Self.mayHoldBreaking(redacted),
+            redacted.unicodeScalars.contains(where: isBreaking)
+        else { return redacted }
         var scalars = String.UnicodeScalarView()
         for scalar in redacted.unicodeScalars {
             scalars.append(isBreaking(scalar) ? " " : scalar)
         }
         return String(scalars)
+    }
+
+    /// Whether `text` holds a byte that starts a breaking scalar (below 0x20, 0x7F, 0xC2, 0xE2).
+    private static func mayHoldBreaking(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2 { return true }
+            return false
+        }
     }
 
     private static func isBreaking(_ scalar: Unicode.Scalar) -> Bool {
@@ -66,57 +79,99 @@ enum AuditSanitizer {
     ]
 
     /// Whether a details key names a credential (`password`, `api-key`, `github_token`, `db_password`...).
+    ///
+    /// Compares ASCII-lower-cased bytes (`-` read as `_`) without building the normalised key.
     static func isCredentialKey(_ key: String) -> Bool {
-        let normalized = String(
-            decoding: key.utf8.map { byte -> UInt8 in
+        var key = key
+        return key.withUTF8 { bytes -> Bool in
+            @inline(__always) func normalized(_ byte: UInt8) -> UInt8 {
                 if byte >= 0x41 && byte <= 0x5A { return byte + 0x20 }
                 return byte == UInt8(ascii: "-") ? UInt8(ascii: "_") : byte
-            }, as: UTF8.self)
-        if credentialKeys.contains(normalized) { return true }
-        return ["_password", "_secret", "_token", "_api_key", "_apikey", "_passwd"].contains {
-            normalized.hasSuffix($0)
+            }
+            func equals(_ candidate: [UInt8], at start: Int) -> Bool {
+                for offset in 0..<candidate.count where normalized(bytes[start + offset]) != candidate[offset] {
+                    return false
+                }
+                return true
+            }
+            for candidate in credentialKeyBytes where candidate.count == bytes.count && equals(candidate, at: 0) {
+                return true
+            }
+            for suffix in credentialSuffixBytes
+            where suffix.count <= bytes.count && equals(suffix, at: bytes.count - suffix.count) {
+                return true
+            }
+            return false
         }
     }
 
-    /// `SecretRedactor.redact(text)`, skipped for text that cannot match any of its rules.
-    ///
-    /// `SecretRedactor` first looks, case-insensitively, for one of the keywords below and returns the
-    /// text unchanged when none occurs. That pre-filter goes through Foundation's `contains`, which
-    /// costs about 1 µs per keyword on Linux — most of the cost of an audit record. This is the same
-    /// test on bytes: ASCII text without any keyword is returned as is; anything else (a keyword, or
-    /// any non-ASCII byte, whose lower-casing the byte test does not model) goes to the redactor.
-    /// Keep ``redactorKeywords`` equal to `SecretRedactor`'s list.
-    static func redact(_ text: String) -> String {
-        mayContainSecret(text) ? SecretRedactor.redact(text) : text
-    }
+    private static let credentialKeyBytes: [[UInt8]] = credentialKeys.sorted().map { Array($0.utf8) }
 
-    static let redactorKeywords: [[UInt8]] = [
-        "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "akia", "asia", "abia", "acca", "a3t",
-        "private key", "xox", "sk_", "rk_", "password", "passwd", "secret", "token", "api_key", "apikey",
-        "api-key", "authorization", "bearer", "credential",
+    private static let credentialSuffixBytes: [[UInt8]] = [
+        "_password", "_secret", "_token", "_api_key", "_apikey", "_passwd",
     ].map { Array($0.utf8) }
 
-    /// Whether `text` is non-ASCII or holds a redactor keyword (ASCII case-insensitive).
-    static func mayContainSecret(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes -> Bool in
-            let count = bytes.count
-            for index in 0..<count {
-                let byte = bytes[index]
-                if byte >= 0x80 { return true }
-                let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-                for keyword in redactorKeywords where keyword[0] == lower && index + keyword.count <= count {
-                    var offset = 1
-                    while offset < keyword.count {
-                        let other = bytes[index + offset]
-                        let otherLower = other >= 0x41 && other <= 0x5A ? other + 0x20 : other
-                        if otherLower != keyword[offset] { break }
-                        offset += 1
-                    }
-                    if offset == keyword.count { return true }
-                }
+    /// `SecretRedactor.redact(text)`: one pass over the bytes, returning `text` itself when nothing matches
+    /// (the redactor's own pre-filter, so the audit log and the redactor cannot disagree).
+    @inline(__always)
+    static func redact(_ text: String) -> String {
+        SecretRedactor.redact(text)
+    }
+
+    // MARK: Canonical details
+
+    /// Appends the canonical JSON of `details(object)` without building the cleaned dictionary: the same
+    /// bytes as `AuditJSON.writeObject(details(object), into: &out)`.
+    ///
+    /// When the redactor finds anything in a key (redacting it could change it, and two keys could then
+    /// merge), it falls back to exactly that.
+    static func writeDetails(_ object: AuditDetails, into out: inout [UInt8]) {
+        for key in object.keys where SecretRedactor.mayContainSecret(key) {
+            AuditJSON.writeObject(details(object), into: &out)
+            return
+        }
+        out.append(UInt8(ascii: "{"))
+        if object.count == 1, let (key, value) = object.first {
+            writeMember(key, value, into: &out)
+        } else if !object.isEmpty {
+            var members = Array(object)
+            members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (index, member) in members.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeMember(member.key, member.value, into: &out)
             }
-            return false
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func writeMember(_ key: String, _ value: AuditValue, into out: inout [UInt8]) {
+        AuditJSON.writeString(key, into: &out)
+        out.append(UInt8(ascii: ":"))
+        writeValue(value, masked: isCredentialKey(key), into: &out)
+    }
+
+    /// Appends `masked ? masked(value) : self.value(value)` in canonical form.
+    private static func writeValue(_ value: AuditValue, masked: Bool, into out: inout [UInt8]) {
+        switch value {
+        case .string(let string):
+            AuditJSON.writeString(masked ? SecretRedactor.marker : redact(string), into: &out)
+        case .double(let double):
+            if double.isFinite {
+                AuditJSON.writeDouble(double, into: &out)
+            } else {
+                AuditJSON.writeString(double.isNaN ? "NaN" : (double > 0 ? "Infinity" : "-Infinity"), into: &out)
+            }
+        case .array(let array):
+            out.append(UInt8(ascii: "["))
+            for (index, element) in array.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                writeValue(element, masked: masked, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            writeDetails(object, into: &out)
+        case .int, .bool, .null:
+            AuditJSON.write(value, into: &out)
         }
     }
 }

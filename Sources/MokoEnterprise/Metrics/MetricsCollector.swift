@@ -67,13 +67,13 @@ public final class MetricsCollector: Sendable {
     ///   type, `amount` is negative or NaN, or the family's label-set limit is reached.
     public func increment(_ name: String, by amount: Double = 1, labels: [String: String] = [:]) throws(MetricsError) {
         guard amount >= 0 else { throw .invalidCounterIncrement(metric: name, amount: amount) }
-        let key = MetricsSeriesKey(name: name, labels: labels)
         let limit = cardinalityLimit
         try state.withLock { state throws(MetricsError) in
-            if let index = state.index[key], state.slots[index].type == .counter {
+            if let index = state.existingSlot(name: name, labels: labels), state.slots[index].type == .counter {
                 state.slots[index].value += amount
                 return
             }
+            let key = MetricsSeriesKey(name: name, labels: labels)
             let index = try state.slot(for: key, type: .counter, buckets: nil, limit: limit)
             state.slots[index].value += amount
         }
@@ -124,16 +124,18 @@ public final class MetricsCollector: Sendable {
         labels: [String: String] = [:],
         buckets: [Double]? = nil
     ) throws(MetricsError) {
-        let key = MetricsSeriesKey(name: name, labels: labels)
         let limit = cardinalityLimit
         try state.withLock { state throws(MetricsError) in
             let index: Int
-            if let existing = state.index[key], state.slots[existing].type == .histogram {
+            if let existing = state.existingSlot(name: name, labels: labels),
+                state.slots[existing].type == .histogram
+            {
                 if let buckets, let family = state.families[name], family.buckets != buckets {
                     throw .bucketMismatch(metric: name, registered: family.buckets ?? [], requested: buckets)
                 }
                 index = existing
             } else {
+                let key = MetricsSeriesKey(name: name, labels: labels)
                 index = try state.slot(for: key, type: .histogram, buckets: buckets, limit: limit)
             }
             state.slots[index].observe(value)
@@ -245,13 +247,13 @@ public final class MetricsCollector: Sendable {
         labels: [String: String],
         _ update: (inout Double) -> Void
     ) throws(MetricsError) {
-        let key = MetricsSeriesKey(name: name, labels: labels)
         let limit = cardinalityLimit
         try state.withLock { state throws(MetricsError) in
-            if let index = state.index[key], state.slots[index].type == .gauge {
+            if let index = state.existingSlot(name: name, labels: labels), state.slots[index].type == .gauge {
                 update(&state.slots[index].value)
                 return
             }
+            let key = MetricsSeriesKey(name: name, labels: labels)
             let index = try state.slot(for: key, type: .gauge, buckets: nil, limit: limit)
             update(&state.slots[index].value)
         }

@@ -61,6 +61,8 @@ struct MetricsSlot: Sendable {
 struct MetricsCollectorState: Sendable {
     /// Keys as callers gave them (and their normalized form) to slot indices.
     var index: [MetricsSeriesKey: Int] = [:]
+    /// Recently used caller values to slot indices, checked before ``index`` (see ``MetricsSeriesCache``).
+    var recent = MetricsSeriesCache()
     var slots: [MetricsSlot] = []
     var families: [String: MetricsFamilyState] = [:]
     var help: [String: String] = [:]
@@ -115,6 +117,17 @@ struct MetricsCollectorState: Sendable {
     }
 
     // MARK: Lookup and registration
+
+    /// The slot the caller's exact `(name, labels)` already designates, through ``recent`` then ``index``
+    /// (no normalisation: a miss goes through ``slot(for:type:buckets:limit:)``).
+    @inline(__always)
+    mutating func existingSlot(name: String, labels: [String: String]) -> Int? {
+        let position = MetricsSeriesCache.position(name: name, labels: labels)
+        if let hit = recent.slot(at: position, name: name, labels: labels) { return hit }
+        guard let found = index[MetricsSeriesKey(name: name, labels: labels)] else { return nil }
+        recent.store(at: position, name: name, labels: labels, slot: found)
+        return found
+    }
 
     func lookup(_ key: MetricsSeriesKey) -> Int? {
         if let found = index[key] { return found }
@@ -215,6 +228,7 @@ struct MetricsCollectorState: Sendable {
         let name = slots[position].name
         slots[position].removed = true
         index = index.filter { $0.value != position }
+        recent.removeAll()
         if var family = families[name] {
             family.seriesCount -= 1
             families[name] = family.seriesCount > 0 ? family : nil
