@@ -167,8 +167,7 @@ struct DemoJob {
             mockViolations: Dictionary(violations.map { ($0.rule, 1) }, uniquingKeysWith: +),
             stateDirectory: stateDirectory.path,
             metricsFile: metricsFile.path,
-            seconds: Double((ContinuousClock.now - started).components.seconds)
-                + Double((ContinuousClock.now - started).components.attoseconds) / 1e18)
+            seconds: seconds(started.duration(to: .now)))
     }
 
     /// One repository: settings, then protection of the default branch, as a saga.
@@ -233,4 +232,9 @@ struct RepoRef: Codable, Sendable {
 struct DemoError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
+}
+
+/// A duration in seconds, for the summary.
+private func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
 }

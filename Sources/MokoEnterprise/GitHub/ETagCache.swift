@@ -141,7 +141,7 @@ public final class ETagCache: Sendable {
     ///   - now: the current date, to apply the time-to-live.
     /// - Returns: the validator, or `nil`.
     public func conditionalETag(for key: Key, at now: Date) -> String? {
-        let ttl = timeToLive.map(Self.seconds)
+        let ttl = timeToLive.map(\.inSeconds)
         return state.withLock { state -> String? in
             guard let slot = state.slots[key] else { return nil }
             if let ttl, now.timeIntervalSince(slot.entry.validatedAt) > ttl {
@@ -270,9 +270,5 @@ public final class ETagCache: Sendable {
             state.stats.bytes -= slot.entry.body.count
             state.stats.evictions += 1
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
     }
 }

@@ -25,7 +25,7 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
-        configuration.timeoutIntervalForRequest = Self.seconds(defaultTimeout)
+        configuration.timeoutIntervalForRequest = defaultTimeout.inSeconds
         session = URLSession(configuration: configuration)
         self.defaultTimeout = defaultTimeout
     }
@@ -48,7 +48,7 @@ public final class URLSessionTransport: HTTPTransport {
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         urlRequest.cachePolicy = .reloadIgnoringLocalCacheData
-        urlRequest.timeoutInterval = Self.seconds(request.timeout ?? defaultTimeout)
+        urlRequest.timeoutInterval = (request.timeout ?? defaultTimeout).inSeconds
         for (name, value) in request.headers {
             urlRequest.addValue(value, forHTTPHeaderField: name)
         }
@@ -93,11 +93,6 @@ public final class URLSessionTransport: HTTPTransport {
             headers.add(String(describing: value), for: name)
         }
         return .success(HTTPTransportResponse(statusCode: http.statusCode, headers: headers, body: data ?? Data()))
-    }
-
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        let components = duration.components
-        return TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
     }
 }
 

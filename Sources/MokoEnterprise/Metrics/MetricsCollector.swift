@@ -193,8 +193,7 @@ public final class MetricsCollector: Sendable {
             result = .failure(error)
         }
         let elapsed = start.duration(to: clock.now)
-        let seconds =
-            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         state.withLock { state in
             // Registered above; `reset()` may have run meanwhile, so these recreate the series if needed.
             state.observeRecording(durationKey, value: seconds, limit: limit)

@@ -53,7 +53,7 @@ public struct BatchReport<ID: Hashable & Sendable>: Sendable, CustomStringConver
 
     /// Items finished (succeeded or failed) per second of ``duration``; 0 when the duration is zero.
     public var throughput: Double {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.inSeconds
         return seconds > 0 ? Double(succeeded.count + failed.count) / seconds : 0
     }
 

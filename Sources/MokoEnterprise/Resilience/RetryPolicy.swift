@@ -136,10 +136,10 @@ public struct RetryPolicy: Sendable {
     public func envelope(forAttempt attempt: Int) -> Duration {
         let exponent = Double(max(1, attempt) - 1)
         let factor = Foundation.pow(exponentialBase, exponent)
-        let base = Self.seconds(baseDelay)
+        let base = baseDelay.inSeconds
         guard base > 0 else { return .zero }
         let raw = base * factor
-        guard raw.isFinite, raw < Self.seconds(maxDelay) else { return maxDelay }
+        guard raw.isFinite, raw < maxDelay.inSeconds else { return maxDelay }
         return min(maxDelay, baseDelay * factor)
     }
 
@@ -159,15 +159,15 @@ public struct RetryPolicy: Sendable {
         case .none:
             return envelope(forAttempt: attempt)
         case .full:
-            let top = Self.seconds(envelope(forAttempt: attempt))
+            let top = envelope(forAttempt: attempt).inSeconds
             return clamped(Double.random(in: 0...top, using: &random))
         case .equal:
-            let half = Self.seconds(envelope(forAttempt: attempt)) / 2
+            let half = envelope(forAttempt: attempt).inSeconds / 2
             return clamped(half + Double.random(in: 0...half, using: &random))
         case .decorrelated:
-            let cap = Self.seconds(maxDelay)
-            let base = min(Self.seconds(baseDelay), cap)
-            let previous = Self.seconds(previousDelay ?? baseDelay)
+            let cap = maxDelay.inSeconds
+            let base = min(baseDelay.inSeconds, cap)
+            let previous = (previousDelay ?? baseDelay).inSeconds
             let upper = max(base, min(cap, previous * 3))
             return clamped(Double.random(in: base...upper, using: &random))
         }
@@ -177,11 +177,5 @@ public struct RetryPolicy: Sendable {
     private func clamped(_ seconds: Double) -> Duration {
         guard seconds.isFinite, seconds > 0 else { return .zero }
         return min(maxDelay, .seconds(seconds))
-    }
-
-    /// A duration in seconds.
-    static func seconds(_ duration: Duration) -> Double {
-        let components = duration.components
-        return Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }
