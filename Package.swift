@@ -22,18 +22,52 @@ let swiftSettings: [SwiftSetting] = [
 struct Exercise {
     var id: String
     var dependencies: [Target.Dependency]
+    /// Paths inside the exercise folder that are not part of the exercise module (README.md is always excluded).
+    var exclude: [String] = []
 }
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 
-/// Every exercise also depends on `ExerciseSupport` (added below): skeletons throw its `Unimplemented`.
-let exercises: [Exercise] = [
+/// The whole curriculum, in order. An exercise is part of the package once its skeleton folder exists, so a
+/// branch that adds an exercise only adds folders. Every exercise also depends on `ExerciseSupport` (added
+/// below): skeletons throw its `Unimplemented`.
+let curriculum: [Exercise] = [
+    Exercise(id: "Exercise1_1", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise1_2", dependencies: ["MokoEnterprise"]),
     Exercise(id: "Exercise1_3", dependencies: ["MokoEnterprise", argumentParser]),
     Exercise(id: "Exercise1_4", dependencies: ["MokoEnterprise"]),
     Exercise(id: "Exercise1_5", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise1_6", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise1_7", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise1_8", dependencies: ["MokoEnterprise"]),
     Exercise(id: "Exercise1_9", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise1_10", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise1_11", dependencies: ["MokoEnterprise", argumentParser]),
+    Exercise(id: "Exercise2_1", dependencies: ["MokoEnterprise", argumentParser], exclude: ["LegacyScript"]),
+    Exercise(id: "Exercise2_2", dependencies: ["MokoEnterprise", argumentParser]),
+    Exercise(id: "Exercise2_3", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise2_4", dependencies: ["MokoEnterprise", argumentParser]),
+    Exercise(id: "Exercise2_5", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise3_1", dependencies: []),
+    Exercise(id: "Exercise3_2", dependencies: []),
+    Exercise(id: "Exercise3_3", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise3_4", dependencies: []),
+    Exercise(id: "Exercise3_5", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise3_6", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise3_7", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise3_8", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise3_9", dependencies: ["MokoEnterprise"]),
+    Exercise(id: "Exercise3_10", dependencies: []),
 ]
+
+/// `LAB_ONLY=Exercise3_4[,Exercise1_1]` declares only those exercises and, of the tools and library test
+/// suites, only the targets it names (`LAB_ONLY=SessionGuideTests,...`): `lab test`, the mutant runs and
+/// authors iterating on one exercise build and link just that much, and a half-finished exercise elsewhere
+/// never breaks the build.
+let only: Set<String>? = Context.environment["LAB_ONLY"].map {
+    Set($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+}
 
 let useSolutions = Context.environment["LAB_SOLUTIONS"] == "1"
 let exerciseRoot = useSolutions ? "Solutions" : "Exercises"
@@ -56,18 +90,22 @@ func exists(_ relativePath: String) -> Bool {
     FileManager.default.fileExists(atPath: packageRoot + "/" + relativePath)
 }
 
+let exercises = curriculum.filter { exercise in
+    exists("Exercises/\(exercise.id)") && (only?.contains(exercise.id) ?? true)
+}
+
 let exerciseTargets: [Target] = exercises.flatMap { exercise -> [Target] in
     var targets: [Target] = [
         .target(
             name: exercise.id,
             dependencies: exercise.dependencies + ["ExerciseSupport"],
             path: sourcePath(of: exercise.id),
-            exclude: exists(sourcePath(of: exercise.id) + "/README.md") ? ["README.md"] : [],
+            exclude: (["README.md"] + exercise.exclude).filter { exists(sourcePath(of: exercise.id) + "/" + $0) },
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "\(exercise.id)Tests",
-            dependencies: [.target(name: exercise.id), "ExerciseSupport", "MokoEnterpriseTestSupport"]
+            dependencies: [.target(name: exercise.id), "ExerciseSupport", "MokoEnterpriseTestSupport", "MockGitHub"]
                 + exercise.dependencies,
             path: "Tests/\(exercise.id)Tests",
             swiftSettings: swiftSettings
@@ -79,8 +117,9 @@ let exerciseTargets: [Target] = exercises.flatMap { exercise -> [Target] in
         targets.append(
             .testTarget(
                 name: "\(exercise.id)HiddenTests",
-                dependencies: [.target(name: exercise.id), "ExerciseSupport", "MokoEnterpriseTestSupport", logging]
-                    + exercise.dependencies,
+                dependencies: [
+                    .target(name: exercise.id), "ExerciseSupport", "MokoEnterpriseTestSupport", "MockGitHub", logging,
+                ] + exercise.dependencies,
                 path: "grader/hidden/\(exercise.id)",
                 swiftSettings: swiftSettings
             )
@@ -91,128 +130,142 @@ let exerciseTargets: [Target] = exercises.flatMap { exercise -> [Target] in
 
 // MARK: - Package
 
+let packageDependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+]
+
+/// The library, the in-process mock and the support every exercise check uses: always part of the package.
+let coreTargets: [Target] = [
+    .target(
+        name: "MokoEnterprise",
+        dependencies: [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "ExerciseSupport",
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "MokoEnterpriseTestSupport",
+        dependencies: [
+            "MokoEnterprise",
+            "MockGitHub",
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "MockGitHub",
+        swiftSettings: swiftSettings
+    ),
+]
+
+/// Tools and the library's own test suites: under `LAB_ONLY`, only those it names.
+let toolTargets: [Target] = [
+    .executableTarget(
+        name: "moko-demo",
+        dependencies: [
+            "MokoEnterprise",
+            "MockGitHub",
+            "MockGitHubServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "moko-bench",
+        dependencies: ["MokoEnterprise"],
+        path: "Benchmarks/moko-bench",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "checkpoint-crash-child",
+        dependencies: ["MokoEnterprise"],
+        path: "Tests/Helpers/checkpoint-crash-child",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "moko-cli-example",
+        dependencies: ["MokoEnterprise"],
+        path: "Tests/Helpers/moko-cli-example",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "MokoEnterpriseTests",
+        dependencies: [
+            "MokoEnterprise",
+            "MokoEnterpriseTestSupport",
+            .product(name: "InMemoryLogging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ],
+        resources: [.copy("Fixtures")],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "MockGitHubServer",
+        dependencies: [
+            "MockGitHub",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "mock-github",
+        dependencies: [
+            "MockGitHub",
+            "MockGitHubServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "MockGitHubTests",
+        dependencies: ["MockGitHub", "MockGitHubServer"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "MokoEnterpriseTestSupportTests",
+        dependencies: ["MokoEnterpriseTestSupport"],
+        swiftSettings: swiftSettings
+    ),
+]
+
+let coreProducts: [Product] = [
+    .library(name: "MokoEnterprise", targets: ["MokoEnterprise"]),
+    .library(name: "MokoEnterpriseTestSupport", targets: ["MokoEnterpriseTestSupport"]),
+    .library(name: "MockGitHub", targets: ["MockGitHub"]),
+]
+
+let toolProducts: [Product] = [
+    .executable(name: "moko-demo", targets: ["moko-demo"]),
+    .executable(name: "moko-bench", targets: ["moko-bench"]),
+    .library(name: "MockGitHubServer", targets: ["MockGitHubServer"]),
+    .executable(name: "mock-github", targets: ["mock-github"]),
+]
+
 let package = Package(
     name: "MokoLab",
     platforms: [.macOS(.v15)],
-    products: [
-        .library(name: "MokoEnterprise", targets: ["MokoEnterprise"]),
-        .library(name: "MokoEnterpriseTestSupport", targets: ["MokoEnterpriseTestSupport"]),
-        .executable(name: "moko-demo", targets: ["moko-demo"]),
-        .executable(name: "moko-bench", targets: ["moko-bench"]),
-        .library(name: "MockGitHub", targets: ["MockGitHub"]),
-        .library(name: "MockGitHubServer", targets: ["MockGitHubServer"]),
-        .executable(name: "mock-github", targets: ["mock-github"]),
-    ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
-        .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
-    ],
-    targets: [
-        .target(
-            name: "MokoEnterprise",
-            dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "ExerciseSupport",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "MokoEnterpriseTestSupport",
-            dependencies: [
-                "MokoEnterprise",
-                "MockGitHub",
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "moko-demo",
-            dependencies: [
-                "MokoEnterprise",
-                "MockGitHub",
-                "MockGitHubServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "moko-bench",
-            dependencies: ["MokoEnterprise"],
-            path: "Benchmarks/moko-bench",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "checkpoint-crash-child",
-            dependencies: ["MokoEnterprise"],
-            path: "Tests/Helpers/checkpoint-crash-child",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "moko-cli-example",
-            dependencies: ["MokoEnterprise"],
-            path: "Tests/Helpers/moko-cli-example",
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "MokoEnterpriseTests",
-            dependencies: [
-                "MokoEnterprise",
-                "MokoEnterpriseTestSupport",
-                .product(name: "InMemoryLogging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            resources: [.copy("Fixtures")],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "MockGitHub",
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "MockGitHubServer",
-            dependencies: [
-                "MockGitHub",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "mock-github",
-            dependencies: [
-                "MockGitHub",
-                "MockGitHubServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "MockGitHubTests",
-            dependencies: ["MockGitHub", "MockGitHubServer"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "MokoEnterpriseTestSupportTests",
-            dependencies: ["MokoEnterpriseTestSupport"],
-            swiftSettings: swiftSettings
-        ),
-    ] + exerciseTargets
+    products: coreProducts + (only == nil ? toolProducts : []),
+    dependencies: packageDependencies,
+    targets: coreTargets + toolTargets.filter { only?.contains($0.name) ?? true } + exerciseTargets
 )
