@@ -247,6 +247,31 @@ let toolTargets: [Target] = [
         dependencies: ["MokoEnterpriseTestSupport"],
         swiftSettings: swiftSettings
     ),
+    // The session guides' Swift blocks, compiled (and the runnable ones run) against the library:
+    // `session-snippets` extracts them, the `SessionSnippets` build-tool plugin runs it for `SessionGuideTests`.
+    .executableTarget(
+        name: "session-snippets",
+        swiftSettings: swiftSettings
+    ),
+    .plugin(
+        name: "SessionSnippets",
+        capability: .buildTool(),
+        dependencies: ["session-snippets"],
+        path: "Plugins/SessionSnippets"
+    ),
+    .testTarget(
+        name: "SessionGuideTests",
+        dependencies: [
+            "MokoEnterprise",
+            "MokoEnterpriseTestSupport",
+            "MockGitHub",
+            argumentParser,
+            logging,
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        swiftSettings: swiftSettings,
+        plugins: ["SessionSnippets"]
+    ),
 ]
 
 let coreProducts: [Product] = [
