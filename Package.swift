@@ -272,6 +272,24 @@ let toolTargets: [Target] = [
         swiftSettings: swiftSettings,
         plugins: ["SessionSnippets"]
     ),
+    .target(
+        name: "GraderKit",
+        dependencies: [
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "grade",
+        dependencies: ["GraderKit", argumentParser],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "GraderKitTests",
+        dependencies: ["GraderKit"],
+        swiftSettings: swiftSettings
+    ),
 ]
 
 let coreProducts: [Product] = [
@@ -285,6 +303,7 @@ let toolProducts: [Product] = [
     .executable(name: "moko-bench", targets: ["moko-bench"]),
     .library(name: "MockGitHubServer", targets: ["MockGitHubServer"]),
     .executable(name: "mock-github", targets: ["mock-github"]),
+    .executable(name: "grade", targets: ["grade"]),
 ]
 
 let package = Package(
