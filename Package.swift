@@ -273,6 +273,25 @@ let toolTargets: [Target] = [
         plugins: ["SessionSnippets"]
     ),
     .target(
+        name: "LabKit",
+        dependencies: [
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "lab",
+        dependencies: ["LabKit", argumentParser],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "LabKitTests",
+        dependencies: ["LabKit", "MokoEnterpriseTestSupport"],
+        resources: [.copy("Fixtures")],
+        swiftSettings: swiftSettings
+    ),
+    .target(
         name: "GraderKit",
         dependencies: [
             .product(name: "Yams", package: "Yams"),
@@ -303,13 +322,24 @@ let toolProducts: [Product] = [
     .executable(name: "moko-bench", targets: ["moko-bench"]),
     .library(name: "MockGitHubServer", targets: ["MockGitHubServer"]),
     .executable(name: "mock-github", targets: ["mock-github"]),
+    .executable(name: "lab", targets: ["lab"]),
     .executable(name: "grade", targets: ["grade"]),
 ]
+
+/// A tool or suite is part of the package only when its folder exists: the trainee kit (`lab kit`) leaves out
+/// the grader, the benchmarks and the library's own suites, and the same manifest builds without them.
+func folderExists(_ target: Target) -> Bool {
+    exists(target.path ?? "\(target.type == .test ? "Tests" : "Sources")/\(target.name)")
+}
+
+let presentToolTargets = toolTargets.filter(folderExists)
+let presentToolTargetNames = Set(presentToolTargets.map(\.name))
 
 let package = Package(
     name: "MokoLab",
     platforms: [.macOS(.v15)],
-    products: coreProducts + (only == nil ? toolProducts : []),
+    // Every tool product is named after the target it builds.
+    products: coreProducts + (only == nil ? toolProducts.filter { presentToolTargetNames.contains($0.name) } : []),
     dependencies: packageDependencies,
-    targets: coreTargets + toolTargets.filter { only?.contains($0.name) ?? true } + exerciseTargets
+    targets: coreTargets + presentToolTargets.filter { only?.contains($0.name) ?? true } + exerciseTargets
 )

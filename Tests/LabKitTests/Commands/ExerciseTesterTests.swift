@@ -1,0 +1,115 @@
+import Foundation
+import LabKit
+import Testing
+
+@Suite struct ExerciseTesterTests {
+    func outcome(_ name: String, exitCode: Int32, in fake: FakeLab) throws -> ProcessOutcome {
+        ProcessOutcome(
+            exitCode: exitCode, output: try fixture(name).replacingOccurrences(of: "/LAB", with: fake.directory.path))
+    }
+
+    @Test func runsExactlyThatExerciseWithOnlyItsTargetsDeclared() throws {
+        let fake = try FakeLab()
+        let runner = RecordingRunner([try outcome("skeleton-1_3", exitCode: 1, in: fake)])
+        _ = try ExerciseTester(lab: fake.lab, runner: runner, scratchPath: ".build-x").test("1.3")
+        let invocation = try #require(runner.invocations.first)
+        #expect(invocation.program == "swift")
+        #expect(
+            invocation.arguments == [
+                "test", "--scratch-path", ".build-x", "--disable-swift-testing", "--filter", #"^Exercise1_3Tests\."#,
+            ])
+        #expect(invocation.environment == ["LAB_ONLY": "Exercise1_3"])
+        #expect(invocation.directory.path == fake.lab.root.path)
+    }
+
+    @Test func showsTheFirstFailingCheckFirstThenTheCountAndTheNextHint() throws {
+        let fake = try FakeLab()
+        let runner = RecordingRunner([try outcome("skeleton-1_3", exitCode: 1, in: fake)])
+        let verdict = try ExerciseTester(lab: fake.lab, runner: runner).test("Exercise1_3")
+        #expect(verdict.exitCode == 1 && verdict.status == .failing && verdict.passed == 0 && verdict.ran == 4)
+        let lines = verdict.text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "✗ 1.3 A command-line app: 0 of 4 checks pass.")
+        #expect(
+            lines[1]
+                == "First failing check: prints hello with the given name (Exercise1_3Checks.test1_printsHelloWithTheGivenName)"
+        )
+        #expect(lines[2].hasPrefix("  threw error \"`greet --name Ada` was rejected"))
+        #expect(!verdict.text.contains("uppercase` was rejected"))  // only the first failure's message
+        #expect(verdict.text.contains("+ 3 more failing checks"))
+        #expect(verdict.text.contains("Stuck? `lab hint 1.3` shows hint 1 of 3."))
+        #expect(
+            try ProgressStore(lab: fake.lab).load().results["Exercise1_3"]
+                == .init(status: .failing, passed: 0, total: 4))
+    }
+
+    @Test func compileErrorsAreShownRelativeToTheExerciseWithNewlinesIntact() throws {
+        let fake = try FakeLab()
+        let runner = RecordingRunner([try outcome("compile-error", exitCode: 1, in: fake)])
+        let verdict = try ExerciseTester(lab: fake.lab, runner: runner).test("1.3")
+        #expect(verdict.exitCode == 1 && verdict.status == .doesNotCompile)
+        #expect(
+            verdict.text.hasPrefix("✗ 1.3 A command-line app: the code does not compile (Exercises/Exercise1_3/).\n\n"))
+        #expect(
+            verdict.text.contains(
+                """
+                Greet.swift:5:26: error: cannot convert value of type 'String' to specified type 'Int'
+                3 | \n4 |     public func greeting(name: String) -> String {
+                5 |         let count: Int = name
+                """))
+        #expect(verdict.text.contains("Greet.swift:6:26: error: cannot find 'nam' in scope\n"))
+        #expect(!verdict.text.contains(fake.directory.path))
+        #expect(try ProgressStore(lab: fake.lab).load().status(of: "Exercise1_3") == .doesNotCompile)
+    }
+
+    @Test func zeroChecksRunIsALoudFailure() throws {
+        let fake = try FakeLab()
+        let output =
+            "Build complete! (0.5s)\nTest Suite 'Selected tests' passed at 2026\n\t Executed 0 tests, with 0 failures"
+        let runner = RecordingRunner([ProcessOutcome(exitCode: 0, output: output)])
+        let verdict = try ExerciseTester(lab: fake.lab, runner: runner).test("1.3")
+        #expect(verdict.exitCode == 1 && verdict.status == .failing)
+        #expect(verdict.text.contains("no check ran — this is a failure, not a pass"))
+        #expect(verdict.text.contains("Executed 0 tests"))
+    }
+
+    @Test func aCrashNamesTheCheckAndCountsTheChecksThatDidNotRun() throws {
+        let fake = try FakeLab()
+        try fake.write(
+            "Tests/Exercise1_3Tests/Checks.swift", (1...5).map { "func test\($0)_x() {}" }.joined(separator: "\n"))
+        let runner = RecordingRunner([try outcome("crash", exitCode: 1, in: fake)])
+        let verdict = try ExerciseTester(lab: fake.lab, runner: runner).test("1.3")
+        #expect(verdict.exitCode == 1)
+        #expect(verdict.text.contains("First failing check: greets (Exercise1_3Checks.test1_greets)"))
+        #expect(verdict.text.contains("+ 2 more failing checks"))
+        #expect(
+            verdict.text.contains(
+                "2 of 5 checks did not run (the test process crashed: Swift/ContiguousArrayBuffer.swift:692: Fatal error: Index out of range)"
+            ))
+    }
+
+    @Test func allChecksPassingExitsZeroAndPointsToTheNextExercise() throws {
+        let fake = try FakeLab()
+        let runner = RecordingRunner([WatcherTests.passing("Exercise1_3")])
+        let verdict = try ExerciseTester(lab: fake.lab, runner: runner).test("1.3")
+        #expect(verdict.exitCode == 0 && verdict.status == .passing)
+        #expect(
+            verdict.text == "✓ 1.3 A command-line app: all 4 checks pass.\nNext: `lab test 1.4` — Common utilities.\n")
+        #expect(try ProgressList(lab: fake.lab).render().contains("✓ passing"))
+    }
+
+    @Test func anUnknownExerciseRunsNothing() throws {
+        let fake = try FakeLab()
+        let runner = RecordingRunner([])
+        #expect(throws: LabError.self) { try ExerciseTester(lab: fake.lab, runner: runner).test("9.9") }
+        #expect(runner.invocations.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: fake.directory.appending(".lab").path))
+    }
+
+    @Test func solutionsRunDoesNotTouchProgress() throws {
+        let fake = try FakeLab()
+        let runner = RecordingRunner([WatcherTests.passing("Exercise1_3")])
+        _ = try ExerciseTester(lab: fake.lab, runner: runner, solutions: true).test("1.3")
+        #expect(runner.invocations.first?.environment["LAB_SOLUTIONS"] == "1")
+        #expect(try ProgressStore(lab: fake.lab).load() == Progress())
+    }
+}
