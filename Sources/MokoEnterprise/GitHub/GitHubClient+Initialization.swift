@@ -27,7 +27,8 @@ extension GitHubClient {
     ///     `If-None-Match` before use, so a read is never stale.
     ///   - retryPolicy: retries of 5xx, transport failures and rate limits; its `wallClock` is replaced
     ///     by this client's. `POST`s are retried only after rate limits, never after a 5xx or a lost
-    ///     connection, so creates are not duplicated.
+    ///     connection, so creates are not duplicated. `maxRetries: 0` turns retries off: errors then come as
+    ///     they are (a 5xx ``GitHubAPIError``, an ``HTTPTransportError``) for the caller's own retry loop.
     ///   - circuitBreaker: the breaker around every request; `nil` creates one named `github`
     ///     (5 consecutive failures open it for 60 s) on `clock`. Share one between clients to share state.
     ///   - logger: where the client logs method, path and status (never the token).

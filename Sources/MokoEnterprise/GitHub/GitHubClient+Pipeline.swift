@@ -175,7 +175,15 @@ extension GitHubClient {
     /// One request with retry around the breaker, the limiter and the rate-limit waits.
     func exchange(_ request: HTTPTransportRequest, quotaExempt: Bool) async throws -> HTTPTransportResponse {
         if request.method != "GET" && request.method != "HEAD" { try await spaceMutation() }
-        return try await resilience.policy(for: request.method).run(clock: clock) {
+        let policy = resilience.policy(for: request.method)
+        // Retries turned off: the caller decides (often with a retry loop of its own), so it gets the
+        // request's own error (a 5xx `GitHubAPIError`, an `HTTPTransportError`), not a `RetryExhaustedError`
+        // wrapping it, which no classifier retries.
+        guard policy.maxRetries > 0 else {
+            try policy.validate()
+            return try await attempt(request, quotaExempt: quotaExempt)
+        }
+        return try await policy.run(clock: clock) {
             try await self.attempt(request, quotaExempt: quotaExempt)
         }
     }

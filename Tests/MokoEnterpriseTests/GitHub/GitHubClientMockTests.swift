@@ -148,6 +148,25 @@ struct GitHubClientMockTests {
         #expect(harness.clock.requestedSleeps == [.seconds(1), .seconds(2)])
     }
 
+    @Test func withRetriesOffTheServerErrorItselfIsThrownSoAnOuterRetryCanRetryIt() async throws {
+        let harness = try await GitHubMockHarness(retryPolicy: RetryPolicy(maxRetries: 0))
+        try await harness.mock.setFaultPlan(.burst(method: "GET", path: "/repos/*/*", status: 503, occurrences: 1...1))
+        let client = harness.client
+        let error = await #expect(throws: GitHubAPIError.self) {
+            try await client.getRepo(owner: GitHubMockHarness.org, repo: "repo-001")
+        }
+        #expect(error?.statusCode == 503)
+        try await harness.mock.setFaultPlan(
+            .burst(id: "again", method: "GET", path: "/repos/*/*", status: 503, occurrences: 1...1))
+        let repo = try await harness.clock.run {
+            try await retryWithBackoff(policy: RetryPolicy(jitter: .none), clock: harness.clock) {
+                try await client.getRepo(owner: GitHubMockHarness.org, repo: "repo-001")
+            }
+        }
+        #expect(repo.name == "repo-001")
+        #expect(await harness.journal().map(\.status) == [503, 503, 200])
+    }
+
     @Test func persistentOutageOpensTheBreakerAndStopsCallingUntilTheTimeout() async throws {
         let harness = try await GitHubMockHarness(retryPolicy: RetryPolicy(maxRetries: 5, jitter: .none)) { clock in
             try CircuitBreaker(
