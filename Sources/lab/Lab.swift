@@ -222,12 +222,19 @@ struct Kit: AsyncParsableCommand {
     @Argument(help: "The folder to create (must not exist or be empty).")
     var output: String
 
+    @Option(
+        parsing: .upToNextOption,
+        help: "Only these exercises (1.3 or Exercise1_3; default: every exercise with its checks).")
+    var exercises: [String] = []
+
     @OptionGroup var location: LabLocation
 
     func run() async throws {
         try await reportingErrors {
             let destination = URL(fileURLWithPath: output)
-            let count = try KitExporter(lab: try location.folder()).export(to: destination)
+            let lab = try location.folder()
+            let chosen = exercises.isEmpty ? nil : Set(try exercises.map { try lab.exercise($0).id })
+            let count = try KitExporter(lab: lab, exercises: chosen).export(to: destination)
             StandardStream.output.line("lab kit: wrote \(count) files to \(destination.standardizedFileURL.path)")
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `lab kit OUT/`: writes the trainee kit — the lab without the reference solutions, the hidden checks, the
-/// mutants, the grader and the library's own suites.
+/// mutants, the grader, the library's own suites and the session guides' instructor sections.
 ///
 /// The kit keeps the same `Package.swift`: it declares a tool or suite only when its folder exists and hidden
 /// checks only when `grader/hidden/<id>` exists, so the kit builds without what was left out.
@@ -20,9 +20,17 @@ public struct KitExporter: Sendable {
     /// What the kit never contains, whatever else changes.
     public static let excluded = ["Solutions", "grader", "Benchmarks", "scripts", ".ci"]
 
+    /// The exercises to include (target names); nil includes every exercise that has its checks.
+    public var exercises: Set<String>?
+
     /// Creates an exporter for a lab.
-    public init(lab: LabFolder) {
+    ///
+    /// - Parameters:
+    ///   - lab: the instructor's lab.
+    ///   - exercises: the exercises to include (target names); nil includes every one that has its checks.
+    public init(lab: LabFolder, exercises: Set<String>? = nil) {
         self.lab = lab
+        self.exercises = exercises
     }
 
     /// The files to copy: paths relative to the lab, sorted.
@@ -31,7 +39,9 @@ public struct KitExporter: Sendable {
         let catalogue = try lab.catalogue()
         // Exercises with their checks: an exercise still being written (no checks yet) stays out.
         let exerciseIDs = Set(
-            catalogue.entries.map(\.id).filter { lab.exists("Exercises/\($0)") && lab.exists("Tests/\($0)Tests") })
+            catalogue.entries.map(\.id).filter {
+                lab.exists("Exercises/\($0)") && lab.exists("Tests/\($0)Tests") && exercises?.contains($0) ?? true
+            })
         for file in files(under: "Exercises") {
             let parts = file.split(separator: "/")
             if parts.count == 2 || (parts.count > 2 && exerciseIDs.contains(String(parts[1]))) { paths.append(file) }
@@ -76,7 +86,12 @@ public struct KitExporter: Sendable {
                 let destinationFile = staging.appendingPathComponent(path)
                 try manager.createDirectory(
                     at: destinationFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try manager.copyItem(at: lab.url(path), to: destinationFile)
+                if path.hasPrefix("sessions/"), path.hasSuffix(".md") {
+                    let guide = try String(contentsOf: lab.url(path), encoding: .utf8)
+                    try Data(Self.withoutInstructorSections(guide).utf8).write(to: destinationFile)
+                } else {
+                    try manager.copyItem(at: lab.url(path), to: destinationFile)
+                }
             }
             try Data(Self.readme.utf8).write(to: staging.appendingPathComponent("README.md"))
             if manager.fileExists(atPath: target.path) { try manager.removeItem(at: target) }
@@ -87,6 +102,20 @@ public struct KitExporter: Sendable {
             throw LabError("lab kit: cannot write \(target.path): \(error.localizedDescription)")
         }
         return paths.count + 1
+    }
+
+    /// A session guide without its `## For instructors` sections (they hold the quiz answers in words): each
+    /// runs from its heading to the next `## ` heading or the end.
+    public static func withoutInstructorSections(_ guide: String) -> String {
+        var kept: [Substring] = []
+        var skipping = false
+        for line in guide.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("## ") { skipping = line.lowercased().hasPrefix("## for instructors") }
+            if !skipping { kept.append(line) }
+        }
+        var text = kept.joined(separator: "\n")
+        while text.hasSuffix("\n\n") { text.removeLast() }
+        return text
     }
 
     /// Regular files under a folder of the lab, relative to the lab, skipping build and state folders.

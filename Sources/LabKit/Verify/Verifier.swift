@@ -51,6 +51,23 @@ public struct Verifier: Sendable {
         public var mutants = 0
         /// What is wrong.
         public var problems: [String] = []
+
+        /// Creates a row.
+        public init(
+            id: String, skeletonPassed: Int = 0, skeletonRan: Int = 0, solutionVisiblePassed: Int = 0,
+            solutionHiddenPassed: Int = 0, solutionFailed: Int = 0, mutantsCaught: Int = 0, mutants: Int = 0,
+            problems: [String] = []
+        ) {
+            self.id = id
+            self.skeletonPassed = skeletonPassed
+            self.skeletonRan = skeletonRan
+            self.solutionVisiblePassed = solutionVisiblePassed
+            self.solutionHiddenPassed = solutionHiddenPassed
+            self.solutionFailed = solutionFailed
+            self.mutantsCaught = mutantsCaught
+            self.mutants = mutants
+            self.problems = problems
+        }
     }
 
     /// The outcome of a verification.

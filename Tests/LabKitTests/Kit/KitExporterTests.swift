@@ -45,4 +45,27 @@ import Testing
         let siblings = try FileManager.default.contentsOfDirectory(atPath: fake.directory.appending("out").path)
         #expect(siblings == ["kit"])
     }
+
+    @Test func sessionGuidesLoseTheirInstructorSections() throws {
+        let guide =
+            "# S1\n\n## Part 1\ntext\n\n## For instructors\n\n### Knowledge check answers\n- Q1: b)\n\n## Appendix\nkept\n"
+        let kit = KitExporter.withoutInstructorSections(guide)
+        #expect(kit == "# S1\n\n## Part 1\ntext\n\n## Appendix\nkept\n")
+        #expect(KitExporter.withoutInstructorSections("# S\n\n## For instructors\nQ1: b)\n") == "# S\n")
+
+        let fake = try FakeLab()
+        try fake.write("sessions/session-1.md", guide)
+        let out = fake.directory.appending("kit")
+        try KitExporter(lab: fake.lab).export(to: out)
+        let written = try String(contentsOf: out.appendingPathComponent("sessions/session-1.md"), encoding: .utf8)
+        #expect(!written.contains("Q1: b)") && written.contains("## Part 1"))
+    }
+
+    @Test func onlyTheChosenExercisesGoIntoTheKit() throws {
+        let fake = try FakeLab()
+        let plan = try KitExporter(lab: fake.lab, exercises: ["Exercise1_4"]).plan()
+        #expect(
+            plan.contains("Exercises/Exercise1_4/Code.swift") && plan.contains("Tests/Exercise1_4Tests/Checks.swift"))
+        #expect(!plan.contains { $0.contains("Exercise1_3") })
+    }
 }
