@@ -235,6 +235,10 @@ func renderManifest(_ guides: [(guide: Guide, blocks: [Block])]) -> String {
     out += "    struct Entry: Sendable {\n"
     out += "        var guide: String\n        var compiled: Int\n        var runnable: Int\n"
     out += "        var declarations: Int\n        var total: Int { compiled + runnable + declarations }\n    }\n\n"
+    // The tests run the tool itself on broken guides; SwiftPM decides where it lives, so it records its path.
+    let tool = Bundle.main.executablePath ?? CommandLine.arguments[0]
+    out += "    /// The `session-snippets` executable that generated this file.\n"
+    out += "    static let toolPath = \"\(literal(tool))\"\n\n"
     out += "    static let entries: [Entry] = [\n"
     for (guide, blocks) in guides {
         let count = { (kind: Block.Kind) in blocks.filter { $0.kind == kind }.count }

@@ -10,7 +10,9 @@ import Testing
 @Suite("Session quizzes")
 struct SessionQuizTests {
     static let sessions: [(number: Int, guide: String, questions: Int)] = [
-        (1, "sessions/session-1-libraries-overview.md", 5)
+        (1, "sessions/session-1-libraries-overview.md", 5),
+        (2, "sessions/session-2-integration-workshop.md", 5),
+        (3, "sessions/session-3-advanced-features.md", 5),
     ]
 
     struct Question {
@@ -93,6 +95,19 @@ struct SessionQuizTests {
             }
         }
         #expect(!trainee.contains("✅"), "\(spec.guide) marks answers before the instructor section")
+    }
+
+    @Test(
+        "the instructor section is each guide's last part (a trainee kit can cut it off)",
+        arguments: sessions.map(\.number))
+    func instructorSectionIsLast(session: Int) throws {
+        let spec = try #require(Self.sessions.first { $0.number == session })
+        let text = try String(contentsOf: GuideFiles.root.appendingPathComponent(spec.guide), encoding: .utf8)
+        let start = try #require(text.range(of: "\n## For instructors\n"), "\(spec.guide) has no instructor section")
+        let later = text[start.upperBound...].split(separator: "\n").filter {
+            $0.hasPrefix("## ") || $0.hasPrefix("# ")
+        }
+        #expect(later.isEmpty, "\(spec.guide) has sections after '## For instructors': \(later)")
     }
 
     @Test("a changed answer is noticed")
