@@ -8,8 +8,138 @@ struct Grade: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grade",
         abstract: "Grade MokoLab submissions against the 200-point certification rubric.",
-        subcommands: [RubricCommand.self])
+        subcommands: [GradeSubmission.self, RubricCommand.self, SamplesCommand.self, MergeCommand.self],
+        defaultSubcommand: GradeSubmission.self)
 }
+
+/// Writes a progress line to standard error.
+@Sendable func progressLine(_ line: String) {
+    FileHandle.standardError.write(Data("[grade] \(line)\n".utf8))
+}
+
+/// Exits with a clear message for errors that mean grading itself failed.
+func failGrading(_ error: any Error) -> ExitCode {
+    FileHandle.standardError.write(Data("grade: \(error)\n".utf8))
+    switch error {
+    case let error as GradingError:
+        if case .usage = error { return ExitCode(64) }
+        return ExitCode(2)
+    case is RubricError: return ExitCode(65)
+    default: return ExitCode(2)
+    }
+}
+
+/// `grade <submission>`: grades one submission (or, with --verify, reproduces a receipt).
+struct GradeSubmission: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submission",
+        abstract: "Grade one submission folder (a copy of the trainee kit); exits 0 whatever the score.",
+        discussion: """
+            Writes results.json, gradescope-results.json, junit.xml, report.html, receipt.json (and certificate.html
+            and badge.svg for a pass) to --out. Exit status: 0 graded (whatever the score), 1 a receipt was not
+            reproduced, 2 grading failed, 3 graded but incomplete (the grader failed on some exercise), 64 bad usage,
+            65 inconsistent rubric.
+            """)
+
+    @OptionGroup var options: RootOptions
+
+    @Argument(help: "The submission folder.")
+    var submission: String?
+
+    @Option(help: "Where the reports go (default: <root>/.build-grader/results/<submission name>).")
+    var out: String?
+
+    @Option(help: "Exercises run at the same time.")
+    var jobs: Int = 1
+
+    @Option(help: "Confinement of submission code: bwrap, unshare or none (default: the strongest available).")
+    var sandbox: Sandbox.Mode?
+
+    @Option(help: "For a cohort folder: grade only shard i of n (1-based), e.g. --shard 2/4; merge with `grade merge`.")
+    var shard: String?
+
+    @Option(help: "Grade the receipt's submission again and check the same score comes out.")
+    var verify: String?
+
+    func run() throws {
+        let root = try options.instructorRoot()
+        do {
+            let grader = Grader(
+                instructorRoot: root, rubricURL: options.rubricURL(root: root),
+                sandbox: try Sandbox.detect(requested: sandbox), jobs: jobs, progress: progressLine)
+            if let verify {
+                let receipt = try Receipt.load(from: URL(fileURLWithPath: verify))
+                let output = outputFolder(
+                    root: root, name: "verify-" + URL(fileURLWithPath: receipt.submission).lastPathComponent)
+                let (differences, result) = try grader.verify(receipt, output: output)
+                print(ScoreTable.render(result, label: receipt.submission))
+                if differences.isEmpty {
+                    print(
+                        "verified: the receipt's score \(receipt.score) is reproduced (every check has the same status)"
+                    )
+                    return
+                }
+                print("NOT reproduced:\n" + differences.map { "  - \($0)" }.joined(separator: "\n"))
+                throw ExitCode(1)
+            }
+            guard let submission else { throw ValidationError("name a submission folder (or --verify a receipt)") }
+            let directory = URL(fileURLWithPath: submission).standardizedFileURL
+            if !Cohort.isSubmission(directory) {
+                try gradeCohort(directory, grader: grader, root: root)
+                return
+            }
+            if shard != nil { throw ValidationError("--shard applies to a cohort folder") }
+            let output = outputFolder(root: root, name: directory.lastPathComponent)
+            let result = try grader.grade(
+                Cohort.resolve(directory, grader: grader), output: output, label: directory.lastPathComponent)
+            print(ScoreTable.render(result, label: submission))
+            print("reports: \(output.path)")
+            if result.incomplete { throw ExitCode(3) }
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw failGrading(error)
+        }
+    }
+
+    /// Grades every submission folder of `directory` (or this shard's share) in the one warm workspace.
+    func gradeCohort(_ directory: URL, grader: Grader, root: URL) throws {
+        let all = Cohort.submissions(in: directory)
+        guard !all.isEmpty else {
+            throw GradingError.usage(
+                "\(directory.path) is neither a submission (no Exercises folder) nor a cohort (no sub-folder has one)")
+        }
+        var chosen = all
+        var name = directory.lastPathComponent
+        if let shard {
+            let (index, count) = try Cohort.parseShard(shard)
+            chosen = Cohort.shard(all, index: index, count: count)
+            name += "-shard-\(index)-of-\(count)"
+        }
+        let output = outputFolder(root: root, name: name)
+        let started = Date()
+        let rows = try Cohort.grade(chosen, with: grader, output: output)
+        let seconds = Date().timeIntervalSince(started)
+        for row in rows {
+            print(
+                "\(row.name): \(row.error ?? "\(row.score)/\(row.maxScore) (gradable \(row.gradablePoints)) \(row.passed ? "pass" : "fail")")"
+            )
+        }
+        print(
+            "cohort: \(rows.count) submission(s) in \(Int(seconds)) s (\(rows.isEmpty ? 0 : Int(seconds) / rows.count) s each); "
+                + "summary: \(output.path)/summary.csv, summary.html")
+        if rows.contains(where: { $0.error != nil || $0.incomplete }) { throw ExitCode(3) }
+    }
+
+    func outputFolder(root: URL, name: String) -> URL {
+        out.map { URL(fileURLWithPath: $0).standardizedFileURL }
+            ?? root.appendingPathComponent(".build-grader/results/\(name)")
+    }
+}
+
+extension Sandbox.Mode: ExpressibleByArgument {}
 
 /// Options every subcommand shares.
 struct RootOptions: ParsableArguments {
@@ -61,6 +191,100 @@ struct RubricCommand: ParsableCommand {
         } catch let error as RubricError {
             FileHandle.standardError.write(Data("grade: \(error)\n".utf8))
             throw ExitCode(65)
+        }
+    }
+}
+
+/// `grade samples`: grades the reference, the skeleton and every mutant submission, and fails when a score
+/// leaves its recorded band.
+struct SamplesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "samples",
+        abstract: "Grade the generated samples (reference, mutants, skeleton) and check each lands in its band.",
+        discussion: "Exit status: 0 every sample in its band, 1 some sample out of its band, 2 grading failed.")
+
+    @OptionGroup var options: RootOptions
+
+    @Option(help: "Only samples whose name contains this text (e.g. Exercise1_3).")
+    var only: String?
+
+    @Option(help: "Exercises run at the same time.")
+    var jobs: Int = 1
+
+    @Option(help: "Where the reports go (default: <root>/.build-grader/results/samples).")
+    var out: String?
+
+    func run() throws {
+        let root = try options.instructorRoot()
+        do {
+            let grader = Grader(
+                instructorRoot: root, rubricURL: options.rubricURL(root: root), sandbox: try Sandbox.detect(),
+                jobs: jobs, progress: progressLine)
+            let allocation = try grader.allocation()
+            let samples = Samples(instructorRoot: root)
+            let bands = try samples.bands()
+            let points = Dictionary(
+                uniqueKeysWithValues: allocation.gradableExercises.map { ($0.item.id, $0.item.points) })
+            let kinds = samples.all(exercises: allocation.gradableExercises.map(\.item.id)).filter {
+                only == nil || $0.name.contains(only ?? "")
+            }
+            let output =
+                out.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(".build-grader/results/samples")
+            var outside = 0
+            var lines: [String] = []
+            let started = Date()
+            for kind in kinds {
+                let folder = try samples.materialize(kind)
+                let sampleStart = Date()
+                let result = try grader.grade(
+                    folder, output: output.appendingPathComponent(kind.name.replacingOccurrences(of: "/", with: "--")),
+                    label: kind.name)
+                var band = bands[kind.name]?.band
+                var note = ""
+                if band == nil, case .mutant(let exercise, _) = kind {
+                    band = Samples.defaultMutantBand(points: points[exercise] ?? 0)
+                    note = " (no recorded band: default)"
+                }
+                let inside = band?.contains(result) ?? false
+                if !inside { outside += 1 }
+                let line =
+                    "\(inside ? "ok  " : "OUT ") \(kind.name): \(result.score)/\(result.gradablePoints) gradable "
+                    + "(lost \(result.gradablePoints - result.score)); band \(band?.description ?? "none recorded")\(note); "
+                    + "\(Int(Date().timeIntervalSince(sampleStart))) s"
+                progressLine(line)
+                lines.append(line)
+            }
+            print(lines.joined(separator: "\n"))
+            print(
+                "samples: \(kinds.count) graded in \(Int(Date().timeIntervalSince(started))) s, \(outside) outside their band"
+            )
+            if outside > 0 { throw ExitCode(1) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            throw failGrading(error)
+        }
+    }
+}
+
+/// `grade merge`: one summary from the outputs of several shards.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge", abstract: "Merge the summaries of cohort shards (grade COHORT --shard i/n) into one.")
+
+    @Argument(help: "The shard output folders (each with a summary.json).")
+    var folders: [String]
+
+    @Option(help: "Where the merged summary goes.")
+    var out: String
+
+    func run() throws {
+        do {
+            let rows = try Cohort.merge(
+                folders.map { URL(fileURLWithPath: $0) }, into: URL(fileURLWithPath: out))
+            print("merged \(rows.count) submission(s) from \(folders.count) shard(s): \(out)/summary.csv, summary.html")
+        } catch {
+            throw failGrading(error)
         }
     }
 }

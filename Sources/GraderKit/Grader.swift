@@ -1,0 +1,172 @@
+import Foundation
+import Synchronization
+
+/// Grades submissions: validates the rubric, lays the submission over a pristine workspace, builds once,
+/// runs each exercise's checks in its own confined process, scores, and writes the reports.
+public struct Grader: Sendable {
+    /// The instructor's copy.
+    public var instructorRoot: URL
+    /// The rubric file.
+    public var rubricURL: URL
+    /// The workspace the grader builds in.
+    public var workspace: Workspace
+    /// How submission code is confined.
+    public var sandbox: Sandbox
+    /// How many exercises run at the same time.
+    public var jobs: Int
+    /// Called with a line of progress.
+    public var progress: @Sendable (String) -> Void
+
+    /// Creates a grader.
+    ///
+    /// - Parameters:
+    ///   - instructorRoot: the instructor's copy (package root).
+    ///   - rubricURL: the rubric; default `<root>/grader/rubric.yaml`.
+    ///   - workspace: default `<root>/.build-grader/workspace`.
+    ///   - sandbox: how to confine submission code.
+    ///   - jobs: exercises run at the same time.
+    ///   - progress: receives progress lines.
+    public init(
+        instructorRoot: URL, rubricURL: URL? = nil, workspace: Workspace? = nil, sandbox: Sandbox, jobs: Int = 1,
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.instructorRoot = instructorRoot
+        self.rubricURL = rubricURL ?? instructorRoot.appendingPathComponent("grader/rubric.yaml")
+        self.workspace = workspace ?? Workspace(instructorRoot: instructorRoot)
+        self.sandbox = sandbox
+        self.jobs = max(1, jobs)
+        self.progress = progress
+    }
+
+    /// Validates the rubric against the instructor's tree.
+    ///
+    /// - Throws: ``RubricError`` for an inconsistent rubric.
+    public func allocation() throws -> Allocation {
+        try RubricValidator.validate(Rubric.load(from: rubricURL), against: CheckInventory.scan(root: instructorRoot))
+    }
+
+    /// Grades one submission and writes its reports to `output`.
+    ///
+    /// - Parameters:
+    ///   - directory: the submission folder.
+    ///   - output: where results.json and the other reports go.
+    ///   - label: the submission's name in reports (default: the folder's name).
+    /// - Returns: the result.
+    /// - Throws: ``RubricError`` or ``GradingError`` when grading itself fails.
+    public func grade(_ directory: URL, output: URL, label: String? = nil) throws -> GradeResult {
+        let started = Date()
+        let allocation = try allocation()
+        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        let logs = output.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let inventoryIDs = try CheckInventory.scan(root: instructorRoot).curriculum
+        let submission = try Submission.read(
+            directory: directory, instructorRoot: instructorRoot, exerciseIDs: inventoryIDs)
+        let gradable = allocation.gradableExercises
+        let ids = gradable.map(\.item.id)
+        progress(
+            "grading \(directory.path): \(ids.count) exercise(s), \(allocation.gradablePoints) of \(allocation.rubric.total) points gradable"
+        )
+        for edit in submission.ignoredEdits {
+            progress("ignored: \(edit.path) (\(edit.change.rawValue); the trainee does not own it)")
+        }
+        let sources = try workspace.prepare(submission: submission, exercises: ids)
+
+        let buildStart = Date()
+        let build = try Builder(workspace: workspace, logDirectory: logs, progress: progress).build(ids)
+        let buildSeconds = Date().timeIntervalSince(buildStart)
+        progress(
+            "build: done in \(Int(buildSeconds)) s\(build.broken.isEmpty ? "" : "; does not compile: \(build.broken.keys.sorted().joined(separator: ", "))")"
+        )
+
+        let runner = ExerciseRunner(
+            workspace: workspace, sandbox: sandbox, limits: allocation.rubric.limits,
+            hide: [instructorRoot, workspace.directory, output, directory.deletingLastPathComponent()],
+            logDirectory: logs)
+        let checksStart = Date()
+        let toRun = gradable.filter { build.built.contains($0.item.id) }
+        let collected = Mutex<[String: [CheckResult]]>([:])
+        let progress = self.progress
+        let total = toRun.count
+        let done = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, total))) { worker in
+            var index = worker
+            while index < total {
+                let entry = toRun[index]
+                let results = runner.run(entry)
+                collected.withLock { $0[entry.item.id] = results }
+                let finished = done.add(1, ordering: .relaxed).newValue
+                let earned = results.map(\.points).sum()
+                let passed = results.filter { $0.status == .pass }.count
+                progress(
+                    "[\(finished)/\(total)] \(entry.item.id): \(passed)/\(results.count) checks pass, \(earned)/\(entry.item.points) points"
+                )
+                index += jobs
+            }
+        }
+        let checksSeconds = Date().timeIntervalSince(checksStart)
+
+        var exercises: [GradeResult.ExerciseScore] = []
+        var checks: [CheckResult] = []
+        let runResults = collected.withLock { $0 }
+        for entry in gradable {
+            let id = entry.item.id
+            let source = sources[id]?.rawValue ?? "skeleton"
+            if let message = build.broken[id] {
+                let failed = entry.checks.map {
+                    CheckResult(
+                        name: $0.check.description, exercise: id, hidden: $0.hidden, criterion: $0.criterion,
+                        status: .error, points: .zero, maxPoints: $0.points,
+                        message: "the exercise does not compile", infrastructure: false, seconds: 0)
+                }
+                checks += failed
+                exercises.append(
+                    .init(
+                        id: id, criterion: entry.item.criterion, status: .compileError, points: .zero,
+                        maxPoints: Points(entry.item.points), source: source,
+                        message: ExerciseRunner.cap(message, 2_000)))
+                continue
+            }
+            let results = runResults[id] ?? []
+            checks += results
+            let infrastructure = results.contains(where: \.infrastructure)
+            exercises.append(
+                .init(
+                    id: id, criterion: entry.item.criterion, status: infrastructure ? .infrastructureError : .graded,
+                    points: infrastructure ? .zero : results.map(\.points).sum(), maxPoints: Points(entry.item.points),
+                    source: source, message: infrastructure ? results.first(where: \.infrastructure)?.message : nil))
+        }
+        var notes: [String] = []
+        for (id, source) in sources.sorted(by: { $0.key < $1.key }) where source == .skeleton {
+            notes.append("the submission has no Exercises/\(id) folder: the skeleton was graded")
+        }
+        for file in submission.skippedFiles {
+            notes.append("not taken: \(file) (a symbolic link or a file over \(Submission.maximumFileBytes) bytes)")
+        }
+        if let project = submission.project {
+            notes.append(
+                "Exercises/Project: \(project.count) file(s) received; the capstone is not graded yet (its items are pending)"
+            )
+        }
+        if sandbox.mode != .bwrap { notes.append("sandbox: \(sandbox.summary)") }
+        let result = GradeResult.score(
+            allocation: allocation, submission: submission, exercises: exercises, checks: checks, notes: notes,
+            sandbox: sandbox.summary,
+            timings: [
+                "build": buildSeconds.rounded(toPlaces: 1), "checks": checksSeconds.rounded(toPlaces: 1),
+                "total": Date().timeIntervalSince(started).rounded(toPlaces: 1),
+            ])
+        try Reports.write(result, allocation: allocation, label: label ?? directory.lastPathComponent, to: output)
+        let receipt = try Receipt.make(
+            for: result, grader: self, allocation: allocation, submissionDirectory: directory)
+        try receipt.write(to: output.appendingPathComponent("receipt.json"))
+        return result
+    }
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let scale = pow(10, Double(places))
+        return (self * scale).rounded() / scale
+    }
+}
