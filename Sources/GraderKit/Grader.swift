@@ -70,6 +70,9 @@ public struct Grader: Sendable {
         for edit in submission.ignoredEdits {
             progress("ignored: \(edit.path) (\(edit.change.rawValue); the trainee does not own it)")
         }
+        // One grading at a time per workspace: a second `grade` waits here.
+        let lock = try workspace.lock()
+        defer { lock.unlock() }
         let sources = try workspace.prepare(submission: submission, exercises: ids)
 
         let buildStart = Date()

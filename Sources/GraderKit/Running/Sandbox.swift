@@ -26,7 +26,8 @@ public struct Sandbox: Sendable, Equatable {
     /// - Throws: ``GradingError/usage(_:)`` when the requested mode is not available.
     public static func detect(requested: Mode? = nil) throws -> Sandbox {
         let prlimit = ProcessRunner.which("prlimit")
-        let bwrap = ProcessRunner.which("bwrap")
+        // Installed is not enough: containers often forbid the namespaces bubblewrap needs.
+        let bwrap = ProcessRunner.which("bwrap").flatMap { works([$0] + probe) ? $0 : nil }
         let unshare = getuid() == 0 ? ProcessRunner.which("unshare") : nil
         let ip = ProcessRunner.which("ip")
         switch requested {
@@ -47,6 +48,20 @@ public struct Sandbox: Sendable, Equatable {
             if let unshare, ip != nil { return Sandbox(mode: .unshare, prlimit: prlimit, tool: unshare) }
             return Sandbox(mode: .none, prlimit: prlimit, tool: nil)
         }
+    }
+
+    static let probe = [
+        "--die-with-parent", "--unshare-all", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "/bin/true",
+    ]
+
+    /// `true` when `command` exits 0 within 10 s.
+    static func works(_ command: [String]) -> Bool {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("grade-probe-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let outcome = try? ProcessRunner.run(
+            command, directory: FileManager.default.temporaryDirectory, environment: [:], wallSeconds: 10,
+            outputBytes: 10_000, logFile: log)
+        return outcome?.ending == .exited(0)
     }
 
     /// One line for the report: what confines the submission's code here.

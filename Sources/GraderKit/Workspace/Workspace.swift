@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The pristine copy of the instructor's tree the grader builds in, with one submission's trainee-owned files
 /// laid over it.
 ///
@@ -114,5 +118,32 @@ public struct Workspace: Sendable {
                 }
             }
         }
+    }
+
+    /// An exclusive hold on the workspace (an `flock` on `<workspace>.lock`), released by ``WorkspaceLock/unlock()``.
+    ///
+    /// - Throws: ``GradingError/infrastructure(_:)`` when the lock file cannot be opened.
+    public func lock() throws -> WorkspaceLock {
+        try FileManager.default.createDirectory(
+            at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let path = directory.path + ".lock"
+        let descriptor = open(path, O_CREAT | O_RDWR, 0o644)
+        guard descriptor >= 0 else { throw GradingError.infrastructure("cannot open \(path)") }
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            FileHandle.standardError.write(Data("[grade] waiting for another grading run in \(directory.path)\n".utf8))
+            flock(descriptor, LOCK_EX)
+        }
+        return WorkspaceLock(descriptor: descriptor)
+    }
+}
+
+/// An exclusive hold on a workspace.
+public struct WorkspaceLock: Sendable {
+    let descriptor: Int32
+
+    /// Releases the hold.
+    public func unlock() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }
