@@ -62,7 +62,7 @@ struct ExerciseRunner: Sendable {
         var results: [CheckID: CheckResult] = [:]
         var budget = Double(limits.exerciseWallSeconds)
         var attempt = 0
-        while !remaining.isEmpty && attempt < 3 && budget > 1 {
+        while !remaining.isEmpty && attempt < 3 && (attempt == 0 || budget > 1) {
             attempt += 1
             let filter: String
             if attempt == 1 {
