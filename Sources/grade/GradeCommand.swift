@@ -232,6 +232,7 @@ struct SamplesCommand: ParsableCommand {
                 out.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(".build-grader/results/samples")
             var outside = 0
             var lines: [String] = []
+            var reference: GradeResult?
             let started = Date()
             for kind in kinds {
                 let folder = try samples.materialize(kind)
@@ -245,11 +246,29 @@ struct SamplesCommand: ParsableCommand {
                     band = Samples.defaultMutantBand(points: points[exercise] ?? 0)
                     note = " (no recorded band: default)"
                 }
-                let inside = band?.contains(result) ?? false
+                var mutated: String?
+                if case .mutant(let exercise, _) = kind { mutated = exercise }
+                var inside = band?.contains(result, exercise: mutated) ?? false
+                var lost = result.gradablePoints - result.score
+                if let mutated, let entry = result.exercises.first(where: { $0.id == mutated }) {
+                    lost = entry.maxPoints - entry.points
+                    // A mutant changes one exercise: every other must score what the reference scored.
+                    if let reference {
+                        let changed = result.exercises.filter { other in
+                            other.id != mutated
+                                && reference.exercises.first(where: { $0.id == other.id })?.points != other.points
+                        }
+                        if !changed.isEmpty {
+                            inside = false
+                            note += "; other exercises changed: \(changed.map(\.id).joined(separator: ", "))"
+                        }
+                    }
+                }
+                if kind == .reference { reference = result }
                 if !inside { outside += 1 }
                 let line =
                     "\(inside ? "ok  " : "OUT ") \(kind.name): \(result.score)/\(result.gradablePoints) gradable "
-                    + "(lost \(result.gradablePoints - result.score)); band \(band?.description ?? "none recorded")\(note); "
+                    + "(lost \(lost)\(mutated.map { " in \($0)" } ?? "")); band \(band?.description ?? "none recorded")\(note); "
                     + "\(Int(Date().timeIntervalSince(sampleStart))) s"
                 progressLine(line)
                 lines.append(line)

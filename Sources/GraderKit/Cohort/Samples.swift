@@ -29,7 +29,8 @@ public struct Samples: Sendable {
     public struct Band: Sendable, Equatable, Codable {
         /// Absolute score bounds (inclusive), e.g. the skeleton's `[0, 10]`.
         public var score: [Double]?
-        /// Bounds (inclusive) on the points lost against the gradable maximum, e.g. a mutant's `[0.5, 4]`.
+        /// Bounds (inclusive) on the points lost against the gradable maximum, e.g. a mutant's `[0.5, 4]` (for a
+        /// mutant: the points lost in its own exercise).
         public var lost: [Double]?
 
         /// Creates a band.
@@ -39,9 +40,16 @@ public struct Samples: Sendable {
         }
 
         /// `true` when `result` lies in the band.
-        public func contains(_ result: GradeResult) -> Bool {
+        ///
+        /// - Parameters:
+        ///   - result: the sample's result.
+        ///   - exercise: for a mutant, its exercise: `lost` then counts only the points lost there.
+        public func contains(_ result: GradeResult, exercise: String? = nil) -> Bool {
             let score = result.score.value
-            let lost = (result.gradablePoints - result.score).value
+            var lost = (result.gradablePoints - result.score).value
+            if let exercise, let entry = result.exercises.first(where: { $0.id == exercise }) {
+                lost = (entry.maxPoints - entry.points).value
+            }
             if let bounds = self.score, bounds.count == 2, !(bounds[0] - 0.001...bounds[1] + 0.001).contains(score) {
                 return false
             }
