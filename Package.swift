@@ -237,6 +237,13 @@ let toolTargets: [Target] = [
         ],
         swiftSettings: swiftSettings
     ),
+    // Exercise 2.1's legacy script, ported as it was (raw URLSession, sleep(1)): trainees run it against
+    // `mock-github` before migrating it. It lives in the exercise folder, which excludes it from the module.
+    .executableTarget(
+        name: "manage-repositories-legacy",
+        path: "Exercises/Exercise2_1/LegacyScript",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "MockGitHubTests",
         dependencies: ["MockGitHub", "MockGitHubServer"],
@@ -322,6 +329,7 @@ let toolProducts: [Product] = [
     .executable(name: "moko-bench", targets: ["moko-bench"]),
     .library(name: "MockGitHubServer", targets: ["MockGitHubServer"]),
     .executable(name: "mock-github", targets: ["mock-github"]),
+    .executable(name: "manage-repositories-legacy", targets: ["manage-repositories-legacy"]),
     .executable(name: "lab", targets: ["lab"]),
     .executable(name: "grade", targets: ["grade"]),
 ]
