@@ -36,11 +36,11 @@ public struct QuizSession: Sendable {
     public func run(output: any TextSink, readLine: () -> String?) -> Score {
         var score = Score(right: 0, answered: 0, total: quiz.questions.count)
         output.line("Session \(quiz.session) quiz\(quiz.title.map { ": \($0)" } ?? "") — \(score.total) questions.")
-        output.line("Answer with the number (or letter) of a choice.\n")
+        output.line("Answer with the letter (or number) of a choice.\n")
         questions: for (number, question) in quiz.questions.enumerated() {
             output.line("\(number + 1). \(question.prompt)")
             for (index, choice) in question.choices.enumerated() {
-                output.line("   \(index + 1)) \(choice)")
+                output.line("   \(Self.letter(index))) \(choice)")
             }
             var choice: Int?
             while choice == nil {
@@ -51,7 +51,8 @@ public struct QuizSession: Sendable {
                 }
                 choice = Self.choice(typed, count: question.choices.count)
                 if choice == nil {
-                    output.line("Type a number from 1 to \(question.choices.count) (or a letter from a).")
+                    let count = question.choices.count
+                    output.line("Type a letter from a to \(Self.letter(count - 1)) (or a number from 1 to \(count)).")
                 }
             }
             guard let choice else { break }
@@ -60,7 +61,7 @@ public struct QuizSession: Sendable {
                 score.right += 1
                 output.line("✓ Right.")
             } else if let right = quiz.rightChoice(for: question) {
-                output.line("✗ Not quite: the answer is \(right + 1)) \(question.choices[right])")
+                output.line("✗ Not quite: the answer is \(Self.letter(right))) \(question.choices[right])")
             }
             if let explanation = question.explanation { output.line("  \(explanation)") }
             output.line("")
@@ -72,6 +73,11 @@ public struct QuizSession: Sendable {
             "Score: \(score.right) of \(score.total)\(score.total > 0 ? " (\(score.right * 100 / score.total)%)" : "")."
         )
         return score
+    }
+
+    /// `a` for choice 0, `b` for 1, ...
+    static func letter(_ index: Int) -> String {
+        String(UnicodeScalar(UInt8(ascii: "a") &+ UInt8(truncatingIfNeeded: index)))
     }
 
     /// The 0-based choice a typed answer names (`2`, `b`, ` B `), or nil.

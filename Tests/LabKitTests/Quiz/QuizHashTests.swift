@@ -30,9 +30,9 @@ import Testing
         let output = TextBuffer()
         let score = QuizSession(quiz: Self.quiz()).run(output: output) { answers.popFirst() }
         #expect(score == .init(right: 1, answered: 2, total: 2))
-        #expect(output.text.contains("Type a number from 1 to 3"))
+        #expect(output.text.contains("Type a letter from a to c (or a number from 1 to 3)."))
         #expect(output.text.contains("✓ Right."))
-        #expect(output.text.contains("✗ Not quite: the answer is 1) X"))
+        #expect(output.text.contains("✗ Not quite: the answer is a) X"))
         #expect(output.text.contains("Because."))
         #expect(output.text.contains("Score: 1 of 2 (50%)."))
     }
