@@ -51,9 +51,11 @@ public struct GradeResult: Sendable, Equatable, Codable {
         public var source: String
         /// The compile errors (trainee-safe) or other explanation.
         public var message: String?
+        /// Digest of the exercise's files as graded.
+        public var sha256: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, criterion, status, points, source, message
+            case id, criterion, status, points, source, message, sha256
             case maxPoints = "max_points"
         }
     }

@@ -53,7 +53,13 @@ public struct Grader: Sendable {
     ///   - label: the submission's name in reports (default: the folder's name).
     /// - Returns: the result.
     /// - Throws: ``RubricError`` or ``GradingError`` when grading itself fails.
-    public func grade(_ directory: URL, output: URL, label: String? = nil) throws -> GradeResult {
+    ///   - reuse: an earlier result in this workspace (the reference, for mutant samples): an exercise whose files
+    ///     are identical to that run's is not run again; its check results are taken over (and a note says so).
+    public func grade(
+        _ directory: URL, output: URL, label: String? = nil, reuse: GradeResult? = nil
+    ) throws
+        -> GradeResult
+    {
         let started = Date()
         let allocation = try allocation()
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
@@ -87,7 +93,17 @@ public struct Grader: Sendable {
             hide: [instructorRoot, workspace.directory, output, directory.deletingLastPathComponent()],
             logDirectory: logs)
         let checksStart = Date()
-        let toRun = gradable.filter { build.built.contains($0.item.id) }
+        var digests: [String: String] = [:]
+        for id in ids {
+            let folder = workspace.directory.appendingPathComponent("Exercises/\(id)")
+            digests[id] = FileTree.treeDigest(root: folder, files: FileTree.files(under: folder))
+        }
+        var reused: [String: [CheckResult]] = [:]
+        for exercise in reuse?.exercises ?? []
+        where exercise.status == .graded && exercise.sha256 != nil && exercise.sha256 == digests[exercise.id] {
+            reused[exercise.id] = reuse?.checks.filter { $0.exercise == exercise.id }
+        }
+        let toRun = gradable.filter { build.built.contains($0.item.id) && reused[$0.item.id] == nil }
         let collected = Mutex<[String: [CheckResult]]>([:])
         let progress = self.progress
         let total = toRun.count
@@ -111,7 +127,7 @@ public struct Grader: Sendable {
 
         var exercises: [GradeResult.ExerciseScore] = []
         var checks: [CheckResult] = []
-        let runResults = collected.withLock { $0 }
+        let runResults = collected.withLock { $0 }.merging(reused) { run, _ in run }
         for entry in gradable {
             let id = entry.item.id
             let source = sources[id]?.rawValue ?? "skeleton"
@@ -127,7 +143,7 @@ public struct Grader: Sendable {
                     .init(
                         id: id, criterion: entry.item.criterion, status: .compileError, points: .zero,
                         maxPoints: Points(entry.item.points), source: source,
-                        message: ExerciseRunner.cap(message, 2_000)))
+                        message: ExerciseRunner.cap(message, 2_000), sha256: digests[id]))
                 continue
             }
             let results = runResults[id] ?? []
@@ -137,7 +153,8 @@ public struct Grader: Sendable {
                 .init(
                     id: id, criterion: entry.item.criterion, status: infrastructure ? .infrastructureError : .graded,
                     points: infrastructure ? .zero : results.map(\.points).sum(), maxPoints: Points(entry.item.points),
-                    source: source, message: infrastructure ? results.first(where: \.infrastructure)?.message : nil))
+                    source: source, message: infrastructure ? results.first(where: \.infrastructure)?.message : nil,
+                    sha256: digests[id]))
         }
         var notes: [String] = []
         for (id, source) in sources.sorted(by: { $0.key < $1.key }) where source == .skeleton {
@@ -152,6 +169,11 @@ public struct Grader: Sendable {
             )
         }
         if sandbox.mode != .bwrap { notes.append("sandbox: \(sandbox.summary)") }
+        if !reused.isEmpty {
+            notes.append(
+                "not run again (files identical to the earlier run's, results taken over): "
+                    + reused.keys.sorted().joined(separator: ", "))
+        }
         let result = GradeResult.score(
             allocation: allocation, submission: submission, exercises: exercises, checks: checks, notes: notes,
             sandbox: sandbox.summary,

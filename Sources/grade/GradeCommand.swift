@@ -239,7 +239,7 @@ struct SamplesCommand: ParsableCommand {
                 let sampleStart = Date()
                 let result = try grader.grade(
                     folder, output: output.appendingPathComponent(kind.name.replacingOccurrences(of: "/", with: "--")),
-                    label: kind.name)
+                    label: kind.name, reuse: reference)
                 var band = bands[kind.name]?.band
                 var note = ""
                 if band == nil, case .mutant(let exercise, _) = kind {

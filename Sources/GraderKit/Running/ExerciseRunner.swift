@@ -119,6 +119,12 @@ struct ExerciseRunner: Sendable {
                             .error,
                             "the check crashed the test process (signal \(signal): a force unwrap, `try!`, `fatalError` or an out-of-range index?)"
                         )
+                    // bubblewrap and shells report a child killed by signal N as exit status 128 + N.
+                    case .exited(let code) where code > 128 && code < 160:
+                        (
+                            .error,
+                            "the check crashed the test process (signal \(code - 128): a force unwrap, `try!`, `fatalError` or an out-of-range index?)"
+                        )
                     case .exited(let code): (.error, "the test process exited (\(code)) in the middle of this check")
                     }
                 results[check.check] = result(check, id, status, message)
