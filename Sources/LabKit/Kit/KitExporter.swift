@@ -42,9 +42,11 @@ public struct KitExporter: Sendable {
             catalogue.entries.map(\.id).filter {
                 lab.exists("Exercises/\($0)") && lab.exists("Tests/\($0)Tests") && exercises?.contains($0) ?? true
             })
+        // The capstone skeleton (`Exercises/Project`, with its own Sources/ and Tests/) goes in whole.
+        let folders = exerciseIDs.union(exercises == nil || exercises?.contains("Project") == true ? ["Project"] : [])
         for file in files(under: "Exercises") {
             let parts = file.split(separator: "/")
-            if parts.count == 2 || (parts.count > 2 && exerciseIDs.contains(String(parts[1]))) { paths.append(file) }
+            if parts.count == 2 || (parts.count > 2 && folders.contains(String(parts[1]))) { paths.append(file) }
         }
         for id in exerciseIDs { paths += files(under: "Tests/\(id)Tests") }
         for folder in Self.sourceFolders { paths += files(under: "Sources/\(folder)") }
