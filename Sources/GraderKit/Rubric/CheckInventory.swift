@@ -118,20 +118,54 @@ public struct CheckInventory: Sendable, Equatable {
         return checks
     }
 
-    /// The `test...` methods declared inside `class <className>` (and its extensions) in `source`.
+    /// The `test...` methods declared directly inside `class <className>` (and its extensions) in `source`;
+    /// methods of types nested in it, or declared after it, are not its checks.
     static func checkMethods(inSource source: String, className: String) -> [CheckID] {
-        var current: String?
+        // Open type declarations with the brace depth their body starts at.
+        var types: [(name: String, depth: Int)] = []
+        var depth = 0
         var checks: [CheckID] = []
         for rawLine in source.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("//") { continue }
             if let declared = typeDeclared(in: line) {
-                current = declared
-                continue
+                types.append((declared, depth + 1))
+            } else if types.last?.name == className, types.last?.depth == depth, let method = testMethod(in: line) {
+                checks.append(CheckID(className: className, method: method))
             }
-            guard current == className, let method = testMethod(in: line) else { continue }
-            checks.append(CheckID(className: className, method: method))
+            depth += braceBalance(of: line)
+            while let last = types.last, last.depth > depth { types.removeLast() }
         }
         return checks
+    }
+
+    /// Opening minus closing braces outside string literals and line comments.
+    private static func braceBalance(of line: String) -> Int {
+        var balance = 0
+        var inString = false
+        var escaped = false
+        var previous: Character = " "
+        for character in line {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    inString = false
+                }
+            } else if character == "\"" {
+                inString = true
+            } else if character == "/" && previous == "/" {
+                break
+            } else if character == "{" {
+                balance += 1
+            } else if character == "}" {
+                balance -= 1
+            }
+            previous = character
+        }
+        return balance
     }
 
     /// The name of a class or extension declared at the start of `line`, if any.

@@ -95,6 +95,10 @@ final class RubricValidatorTests: XCTestCase {
     func test_inventoryReadsOnlyTheNamedClassInSourceOrder() {
         let source = """
             final class Exercise1_1HiddenChecks: XCTestCase {
+                private struct Rig {
+                    func testHelper() {}
+                    let text = "{"
+                }
                 func test2_second() async throws {}
                 func test1_first() throws {}
                 func helper() {}
