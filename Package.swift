@@ -334,6 +334,39 @@ let toolProducts: [Product] = [
     .executable(name: "grade", targets: ["grade"]),
 ]
 
+// MARK: - Capstone
+
+/// The capstone (`Exercises/Project`; the reference is `Solutions/Project`): the `moko-project` executable
+/// (target `Project`) and the trainee's own tests (`ProjectTests`). Part of the package once
+/// `Exercises/Project` exists; under `LAB_ONLY` only when `Project` is named. `LAB_MUTANT=Project/<name>`
+/// builds `grader/mutants/Project/<name>` (with `Sources/` and `Tests/`) instead.
+let projectIncluded = exists("Exercises/Project") && (only?.contains("Project") ?? true)
+let projectRoot = sourcePath(of: "Project")
+let projectTargets: [Target] =
+    projectIncluded
+    ? [
+        .executableTarget(
+            name: "Project",
+            dependencies: [
+                "MokoEnterprise", "ExerciseSupport", argumentParser, logging,
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "\(projectRoot)/Sources",
+            exclude: ["README.md"].filter { exists("\(projectRoot)/Sources/\($0)") },
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProjectTests",
+            dependencies: [
+                "Project", "MokoEnterprise", "ExerciseSupport", "MokoEnterpriseTestSupport", "MockGitHub", logging,
+            ],
+            path: "\(projectRoot)/Tests",
+            exclude: ["README.md"].filter { exists("\(projectRoot)/Tests/\($0)") },
+            swiftSettings: swiftSettings
+        ),
+    ] : []
+let projectProducts: [Product] = projectIncluded ? [.executable(name: "moko-project", targets: ["Project"])] : []
+
 /// A tool or suite is part of the package only when its folder exists: the trainee kit (`lab kit`) leaves out
 /// the grader, the benchmarks and the library's own suites, and the same manifest builds without them.
 func folderExists(_ target: Target) -> Bool {
@@ -347,7 +380,9 @@ let package = Package(
     name: "MokoLab",
     platforms: [.macOS(.v15)],
     // Every tool product is named after the target it builds.
-    products: coreProducts + (only == nil ? toolProducts.filter { presentToolTargetNames.contains($0.name) } : []),
+    products: coreProducts + (only == nil ? toolProducts.filter { presentToolTargetNames.contains($0.name) } : [])
+        + projectProducts,
     dependencies: packageDependencies,
     targets: coreTargets + presentToolTargets.filter { only?.contains($0.name) ?? true } + exerciseTargets
+        + projectTargets
 )
