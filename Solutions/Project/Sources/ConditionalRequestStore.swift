@@ -10,7 +10,8 @@ import Synchronization
 /// it and survives. A GET that already carries `If-None-Match` (the client's cache) passes unchanged. A
 /// `304` answered to a validator this layer added is turned back into the stored `200` response, so the
 /// client sees the same bytes it saw last time. Entries are keyed by URL and a hash of the
-/// `Authorization` header (never the header itself), so two tokens never share a response.
+/// `Authorization` header (never the header itself), so two tokens never share a response. The file is
+/// rewritten after every new entry: a run killed at any point leaves every ETag it received.
 final class ConditionalRequestStore: HTTPTransport {
     /// One remembered response.
     struct Entry: Codable, Sendable {
@@ -68,6 +69,9 @@ final class ConditionalRequestStore: HTTPTransport {
         if response.statusCode == 200, let etag = response.headers["ETag"] {
             let entry = Entry(etag: etag, body: response.body, link: response.headers["Link"])
             entries.withLock { $0[key] = entry }
+            // Kept at once, so a run killed right after this read still revalidates it next time; a write
+            // error surfaces at the run's final `save()`.
+            try? save()
         }
         return response
     }
