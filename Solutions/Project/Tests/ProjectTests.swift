@@ -146,6 +146,17 @@ final class ProjectTests: XCTestCase {
         XCTAssertEqual(requests, 0)
     }
 
+    func testParallelismStaysWithinConcurrency() async throws {
+        let harness = try await ProjectHarness(repos: 9)
+        let gauge = InFlightGauge(wrapping: MockGitHubTransport(mock: harness.mock))
+        let result = try await harness.run(["--org", "moko-lab", "--concurrency", "3"], transport: gauge)
+        XCTAssertEqual(result.code, .success, result.output)
+        XCTAssertLessThanOrEqual(gauge.maximum, 3, "never more requests in flight than --concurrency")
+        XCTAssertGreaterThanOrEqual(gauge.maximum, 2, "repositories should be processed in parallel")
+        let tooMany = try await harness.run(["--org", "moko-lab", "--concurrency", "33"])
+        XCTAssertEqual(tooMany.code, .usage)
+    }
+
     func testMissingTokenIsAConfigurationError() async throws {
         let harness = try await ProjectHarness()
         let result = try await harness.run(["--org", "moko-lab"], environment: [:])
@@ -193,7 +204,7 @@ struct ProjectHarness {
     /// Runs `moko-project` with `arguments` (plus `--state-dir` and the policy file) through the CLI
     /// framework, and returns its exit code and standard output.
     func run(
-        _ arguments: [String], environment: [String: String]? = nil
+        _ arguments: [String], environment: [String: String]? = nil, transport: (any HTTPTransport)? = nil
     ) async throws -> (
         code: CLIExitCode, output: String
     ) {
@@ -212,7 +223,7 @@ struct ProjectHarness {
             environment: environment ?? ["GITHUB_TOKEN": token, "GITHUB_API_URL": "https://api.github.com"],
             wallClock: clock, output: { output.write($0) })
         let runtime = ProjectEnvironment(
-            transport: MockGitHubTransport(mock: mock), clock: ErasedClock(clock), mutationSpacing: .zero)
+            transport: transport ?? MockGitHubTransport(mock: mock), clock: ErasedClock(clock), mutationSpacing: .zero)
         let code = try await clock.run {
             await ProjectEnvironment.$current.withValue(runtime) {
                 await CliFramework.run(command, context: context, interrupts: AsyncStream { $0.finish() })
@@ -246,4 +257,27 @@ final class OutputBuffer: @unchecked Sendable {
 
     func write(_ text: String) { lock.withLock { buffer += text } }
     var text: String { lock.withLock { buffer } }
+}
+
+/// A transport that counts the requests in flight (each one yields a few times so others can start).
+final class InFlightGauge: HTTPTransport, @unchecked Sendable {
+    private let wrapped: any HTTPTransport
+    private let lock = NSLock()
+    private var current = 0
+    private var peak = 0
+
+    init(wrapping transport: any HTTPTransport) { wrapped = transport }
+
+    /// The most requests that were in flight at once.
+    var maximum: Int { lock.withLock { peak } }
+
+    func send(_ request: HTTPTransportRequest) async throws -> HTTPTransportResponse {
+        lock.withLock {
+            current += 1
+            peak = max(peak, current)
+        }
+        defer { lock.withLock { current -= 1 } }
+        for _ in 0..<5 { await Task.yield() }
+        return try await wrapped.send(request)
+    }
 }
