@@ -87,11 +87,11 @@ public struct Verifier: Sendable {
 
         /// The table, in Markdown.
         public var table: String {
-            var text = "| Exercise    | skel pass / run | vis. | hid. | fail | mutants caught | status |\n"
-            text += "|-------------|-----------------|------|------|------|----------------|--------|\n"
+            var text = "| Exercise     | skel pass / run | vis. | hid. | fail | mutants caught | status |\n"
+            text += "|--------------|-----------------|------|------|------|----------------|--------|\n"
             for row in rows {
                 let cells = [
-                    row.id.padding(toLength: 11, withPad: " ", startingAt: 0),
+                    row.id + String(repeating: " ", count: max(0, 12 - row.id.count)),
                     "\(right(row.skeletonPassed, 6)) / \(left(row.skeletonRan, 6))",
                     right(row.solutionVisiblePassed, 4), right(row.solutionHiddenPassed, 4),
                     right(row.solutionFailed, 4), "\(right(row.mutantsCaught, 6)) / \(left(row.mutants, 5))",
