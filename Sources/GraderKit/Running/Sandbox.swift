@@ -93,8 +93,12 @@ public struct Sandbox: Sendable, Equatable {
     ) -> [String] {
         var line: [String] = []
         if let prlimit {
+            // RLIMIT_FSIZE bounds every file the code writes, the output log included, even when a child it started
+            // outlives the kill of its process group: runaway output can never fill the disk.
+            let fileBytes = max(limits.exerciseOutputBytes * 4, 64 << 20)
             line += [
-                prlimit, "--cpu=\(limits.exerciseCPUSeconds)", "--as=\(limits.exerciseMemoryBytes)", "--core=0", "--",
+                prlimit, "--cpu=\(limits.exerciseCPUSeconds)", "--as=\(limits.exerciseMemoryBytes)", "--core=0",
+                "--fsize=\(fileBytes)", "--",
             ]
         }
         switch mode {

@@ -54,7 +54,7 @@ final class XCTestLogTests: XCTestCase {
             outputBytes: 1_000, logFile: directory.appendingPathComponent("crash.log"))
         XCTAssertEqual(crash.ending, .signalled(11))
         let chatty = try ProcessRunner.run(
-            ["/bin/sh", "-c", "yes; echo unreachable"], directory: directory, environment: [:],
+            ["/bin/sh", "-c", "exec yes"], directory: directory, environment: [:],
             wallSeconds: 10, outputBytes: 10_000,
             logFile: directory.appendingPathComponent("chatty.log"))
         XCTAssertEqual(chatty.ending, .outputLimit)
@@ -69,6 +69,7 @@ final class XCTestLogTests: XCTestCase {
         )
         XCTAssertEqual(Array(line.prefix(2)), ["/usr/bin/prlimit", "--cpu=300"])
         XCTAssertTrue(line.contains("--unshare-all"))
+        XCTAssertTrue(line.contains { $0.hasPrefix("--fsize=") }, "every written file is size-limited")
         let joined = line.joined(separator: " ")
         XCTAssertTrue(joined.contains("--tmpfs /work/main --ro-bind /work/main/.build-grader/workspace/.build"))
         XCTAssertFalse(joined.contains("--tmpfs / "), "never hides the root folder")
