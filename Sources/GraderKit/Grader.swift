@@ -82,7 +82,11 @@ public struct Grader: Sendable {
         let sources = try workspace.prepare(submission: submission, exercises: ids)
 
         let buildStart = Date()
-        let build = try Builder(workspace: workspace, logDirectory: logs, progress: progress).build(ids)
+        // The capstone's scenarios need `moko-project` and the instructor's `mock-github` in the same build.
+        let scenarios = allocation.items.filter { $0.item.kind == .scenario && $0.isGradable }
+        let build = try Builder(workspace: workspace, logDirectory: logs, progress: progress).build(
+            ids + (scenarios.isEmpty ? [] : ["Project"]),
+            tools: scenarios.isEmpty ? [] : ["mock-github", "MockGitHubServer"])
         let buildSeconds = Date().timeIntervalSince(buildStart)
         progress(
             "build: done in \(Int(buildSeconds)) s\(build.broken.isEmpty ? "" : "; does not compile: \(build.broken.keys.sorted().joined(separator: ", "))")"
@@ -125,6 +129,12 @@ public struct Grader: Sendable {
         }
         let checksSeconds = Date().timeIntervalSince(checksStart)
 
+        let capstoneStart = Date()
+        let capstone = gradeCapstone(
+            scenarios, build: build, reuse: reuse, runner: runner,
+            projectSource: submission.project == nil ? "skeleton" : "submission")
+        let capstoneSeconds = Date().timeIntervalSince(capstoneStart)
+
         var exercises: [GradeResult.ExerciseScore] = []
         var checks: [CheckResult] = []
         let runResults = collected.withLock { $0 }.merging(reused) { run, _ in run }
@@ -156,6 +166,8 @@ public struct Grader: Sendable {
                     source: source, message: infrastructure ? results.first(where: \.infrastructure)?.message : nil,
                     sha256: digests[id]))
         }
+        exercises += capstone.exercises
+        checks += capstone.checks
         var notes: [String] = []
         for (id, source) in sources.sorted(by: { $0.key < $1.key }) where source == .skeleton {
             notes.append("the submission has no Exercises/\(id) folder: the skeleton was graded")
@@ -165,8 +177,15 @@ public struct Grader: Sendable {
         }
         if let project = submission.project {
             notes.append(
-                "Exercises/Project: \(project.count) file(s) received; the capstone is not graded yet (its items are pending)"
-            )
+                "Exercises/Project: \(project.count) file(s) received; "
+                    + (scenarios.isEmpty
+                        ? "the capstone is not graded yet (its items are pending)"
+                        : "graded: \(scenarios.map(\.item.id).joined(separator: ", ")); its other items are pending"))
+        } else if !scenarios.isEmpty {
+            notes.append("the submission has no Exercises/Project folder: the capstone's skeleton was graded")
+        }
+        if capstone.reused {
+            notes.append("capstone scenarios not run again (Exercises/Project identical to the earlier run's)")
         }
         if sandbox.mode != .bwrap { notes.append("sandbox: \(sandbox.summary)") }
         if !reused.isEmpty {
@@ -179,6 +198,7 @@ public struct Grader: Sendable {
             sandbox: sandbox.summary,
             timings: [
                 "build": buildSeconds.rounded(toPlaces: 1), "checks": checksSeconds.rounded(toPlaces: 1),
+                "capstone": capstoneSeconds.rounded(toPlaces: 1),
                 "total": Date().timeIntervalSince(started).rounded(toPlaces: 1),
             ])
         try Reports.write(result, allocation: allocation, label: label ?? directory.lastPathComponent, to: output)
@@ -186,6 +206,67 @@ public struct Grader: Sendable {
             for: result, grader: self, allocation: allocation, submissionDirectory: directory)
         try receipt.write(to: output.appendingPathComponent("receipt.json"))
         return result
+    }
+}
+
+extension Grader {
+    struct CapstoneOutcome {
+        var exercises: [GradeResult.ExerciseScore] = []
+        var checks: [CheckResult] = []
+        var reused = false
+    }
+
+    /// Runs the gradable capstone scenarios one after another (each against its own fresh mock), or takes an
+    /// earlier run's results over when `Exercises/Project` is identical.
+    func gradeCapstone(
+        _ scenarios: [ItemAllocation], build: BuildResult, reuse: GradeResult?, runner: ExerciseRunner,
+        projectSource: String
+    ) -> CapstoneOutcome {
+        var outcome = CapstoneOutcome()
+        guard !scenarios.isEmpty else { return outcome }
+        let folder = workspace.directory.appendingPathComponent("Exercises/Project")
+        let digest = FileTree.treeDigest(root: folder, files: FileTree.files(under: folder))
+        let capstoneRunner = CapstoneRunner(
+            workspace: workspace, sandbox: sandbox, limits: runner.limits, hide: runner.hide,
+            logDirectory: runner.logDirectory, wallSeconds: Double(runner.limits.exerciseWallSeconds))
+        for (index, entry) in scenarios.enumerated() {
+            let id = entry.item.id
+            let maxPoints = Points(entry.item.points)
+            func record(_ check: CheckResult, status: GradeResult.ExerciseScore.Status, message: String? = nil) {
+                outcome.checks.append(check)
+                outcome.exercises.append(
+                    .init(
+                        id: id, criterion: entry.item.criterion, status: status,
+                        points: status == .graded ? check.points : .zero, maxPoints: maxPoints, source: projectSource,
+                        message: message, sha256: digest))
+            }
+            if let message = build.broken["Project"] {
+                let check = CheckResult(
+                    name: id, exercise: id, hidden: true, criterion: entry.item.criterion, status: .error,
+                    points: .zero, maxPoints: maxPoints, message: "the capstone does not compile",
+                    infrastructure: false,
+                    seconds: 0)
+                record(check, status: .compileError, message: ExerciseRunner.cap(message, 2_000))
+                continue
+            }
+            if let earlier = reuse?.exercises.first(where: { $0.id == id }), earlier.status == .graded,
+                earlier.sha256 == digest, let check = reuse?.checks.first(where: { $0.exercise == id })
+            {
+                outcome.reused = true
+                record(check, status: .graded)
+                continue
+            }
+            guard let scenario = CapstoneScenario(itemID: id) else { continue }
+            progress("capstone [\(index + 1)/\(scenarios.count)] \(id): running against a fresh mock-github")
+            let check = capstoneRunner.run(scenario, allocation: entry)
+            progress(
+                "capstone [\(index + 1)/\(scenarios.count)] \(id): \(check.status.rawValue), \(check.points)/\(maxPoints) points (\(Int(check.seconds)) s)"
+            )
+            record(
+                check, status: check.infrastructure ? .infrastructureError : .graded,
+                message: check.infrastructure ? check.message : nil)
+        }
+        return outcome
     }
 }
 

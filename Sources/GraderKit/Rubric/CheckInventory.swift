@@ -54,11 +54,14 @@ public struct CheckInventory: Sendable, Equatable {
     public var curriculum: [String]
     /// The exercises whose `Exercises/<id>` folder exists, with their checks.
     public var exercises: [ExerciseChecks]
+    /// `true` when the capstone's skeleton folder `Exercises/Project` exists.
+    public var hasProject: Bool
 
     /// Creates an inventory.
-    public init(curriculum: [String], exercises: [ExerciseChecks]) {
+    public init(curriculum: [String], exercises: [ExerciseChecks], hasProject: Bool = false) {
         self.curriculum = curriculum
         self.exercises = exercises
+        self.hasProject = hasProject
     }
 
     /// The checks of exercise `id`, when its folder exists.
@@ -89,7 +92,9 @@ public struct CheckInventory: Sendable, Equatable {
                     id: id, visible: unique(visible), hidden: unique(hidden),
                     duplicates: repeated(visible) + repeated(hidden)))
         }
-        return CheckInventory(curriculum: curriculum, exercises: exercises)
+        return CheckInventory(
+            curriculum: curriculum, exercises: exercises,
+            hasProject: FileTree.isDirectory(root.appendingPathComponent("Exercises/Project")))
     }
 
     /// The exercise ids of `Exercise(id: "...")` entries, in order.

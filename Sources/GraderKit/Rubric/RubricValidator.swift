@@ -132,14 +132,15 @@ public enum RubricValidator {
         var seenChecks: Set<CheckID> = []
         for item in rubric.items {
             guard item.kind == .exercise else {
-                allocations.append(
-                    ItemAllocation(
-                        item: item,
-                        pendingReason: item.pending ? "the grader does not drive the capstone yet" : nil,
-                        checks: []))
-                if !item.pending {
+                let implemented = item.kind == .scenario && CapstoneScenario(itemID: item.id) != nil
+                var reason: String? = item.pending ? "the grader does not drive the capstone yet" : nil
+                if !item.pending && implemented && !inventory.hasProject {
+                    reason = "Exercises/Project does not exist yet"
+                }
+                allocations.append(ItemAllocation(item: item, pendingReason: reason, checks: []))
+                if !item.pending && !implemented {
                     problems.append(
-                        "item '\(item.id)': capstone scenarios and static checks are not implemented yet; mark it `pending: true`"
+                        "item '\(item.id)': this capstone scenario or static check is not implemented yet; mark it `pending: true`"
                     )
                 }
                 continue

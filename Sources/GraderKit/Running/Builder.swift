@@ -41,10 +41,13 @@ public struct Builder: Sendable {
 
     /// Builds `exercises` (and their visible and hidden checks).
     ///
-    /// - Parameter exercises: the exercises in the workspace.
+    /// - Parameters:
+    ///   - exercises: the exercises in the workspace (and `Project` for the capstone): each is left out when the
+    ///     compiler errors are in its files.
+    ///   - tools: other targets named in `LAB_ONLY` (the capstone's `mock-github`), never left out.
     /// - Returns: what compiled.
     /// - Throws: ``GradingError/infrastructure(_:)`` when the build fails for a reason no exercise explains.
-    public func build(_ exercises: [String]) throws -> BuildResult {
+    public func build(_ exercises: [String], tools: [String] = []) throws -> BuildResult {
         guard let swift = ProcessRunner.which("swift") else {
             throw GradingError.infrastructure("no `swift` on PATH")
         }
@@ -62,7 +65,7 @@ public struct Builder: Sendable {
             let log = logDirectory.appendingPathComponent("build-\(attempts).log")
             let outcome = try ProcessRunner.run(
                 [swift, "build", "--build-tests", "--scratch-path", workspace.scratchPath.path],
-                directory: workspace.directory, environment: Self.environment(only: remaining),
+                directory: workspace.directory, environment: Self.environment(only: remaining + tools),
                 wallSeconds: buildSeconds, outputBytes: 50_000_000, logFile: log)
             seconds += outcome.seconds
             if outcome.ending == .exited(0) { break }

@@ -87,9 +87,11 @@ public struct Sandbox: Sendable, Equatable {
     ///   - hide: folders the code must not see (instructor tree, results, the submissions).
     ///   - readOnly: folders it needs (the build folder), bound read-only after the hiding.
     ///   - environment: the environment inside the sandbox.
+    ///   - writable: folders bound read-write after the others (a capstone scenario's work folder).
     /// - Returns: the full command line.
     public func wrap(
-        _ command: [String], limits: Rubric.Limits, hide: [URL], readOnly: [URL], environment: [String: String]
+        _ command: [String], limits: Rubric.Limits, hide: [URL], readOnly: [URL], environment: [String: String],
+        writable: [URL] = []
     ) -> [String] {
         var line: [String] = []
         if let prlimit {
@@ -110,6 +112,7 @@ public struct Sandbox: Sendable, Equatable {
                 line += ["--tmpfs", url.standardizedFileURL.path]
             }
             for url in readOnly { line += ["--ro-bind", url.path, url.path] }
+            for url in writable { line += ["--bind", url.path, url.path] }
             line += ["--chdir", "/tmp", "--clearenv"]
             for (key, value) in environment.sorted(by: { $0.key < $1.key }) { line += ["--setenv", key, value] }
             line += command

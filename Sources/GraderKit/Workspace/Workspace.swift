@@ -78,7 +78,12 @@ public struct Workspace: Sendable {
                 sources[id] = .skeleton
             }
         }
-        for (file, data) in submission.project ?? [:] { desired["Exercises/Project/\(file)"] = data }
+        if let project = submission.project, !project.isEmpty {
+            for (file, data) in project { desired["Exercises/Project/\(file)"] = data }
+        } else {
+            // No capstone in the submission: the skeleton as shipped is graded.
+            addInstructor("Exercises/Project")
+        }
 
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
