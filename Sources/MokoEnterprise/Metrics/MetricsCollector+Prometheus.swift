@@ -19,24 +19,44 @@ extension MetricsCollector {
     /// and `_count`. The text ends with a newline (or is empty when there are no series). The same state
     /// always gives the same bytes.
     public func exportPrometheus() -> String {
-        state.withLock { state in
+        let bytes = state.withLock { state -> [UInt8] in
             let order = state.sortedSlotIndices()
-            var output = ""
-            output.reserveCapacity(order.count * 64)
-            var currentFamily: String?
-            for position in order {
-                let slot = state.slots[position]
-                if slot.name != currentFamily {
-                    currentFamily = slot.name
-                    if let help = state.help[slot.name] {
-                        output += "# HELP \(slot.name) \(MetricsPrometheusFormat.escapeHelp(help))\n"
+            let help = state.help
+            return state.slots.withUnsafeBufferPointer { slots -> [UInt8] in
+                // Slots are read in place (no per-series copy and reference counting); the text goes into
+                // one byte buffer sized from the prerendered prefixes, and becomes a String once.
+                var capacity = 0
+                for position in order {
+                    for prefix in slots[position].renderedPrefixes {
+                        capacity &+= prefix.utf8.count &+ MetricsPrometheusFormat.maximumValueBytes
                     }
-                    output += "# TYPE \(slot.name) \(slot.type.rawValue)\n"
                 }
-                MetricsPrometheusFormat.appendSamples(of: slot, to: &output)
+                var output: [UInt8] = []
+                output.reserveCapacity(capacity + 1_024)
+                var currentFamily: String?
+                for position in order {
+                    let name = slots[position].name
+                    if name != currentFamily {
+                        currentFamily = name
+                        if let text = help[name] {
+                            output.append(contentsOf: "# HELP ".utf8)
+                            output.append(contentsOf: name.utf8)
+                            output.append(UInt8(ascii: " "))
+                            output.append(contentsOf: MetricsPrometheusFormat.escapeHelp(text).utf8)
+                            output.append(UInt8(ascii: "\n"))
+                        }
+                        output.append(contentsOf: "# TYPE ".utf8)
+                        output.append(contentsOf: name.utf8)
+                        output.append(UInt8(ascii: " "))
+                        output.append(contentsOf: slots[position].type.rawValue.utf8)
+                        output.append(UInt8(ascii: "\n"))
+                    }
+                    MetricsPrometheusFormat.appendSamples(of: slots[position], to: &output)
+                }
+                return output
             }
-            return output
         }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Writes ``exportPrometheus()`` to `url` atomically: to a temporary file in the same directory, then
@@ -115,30 +135,68 @@ enum MetricsPrometheusFormat {
         }
     }
 
-    static func appendSamples(of slot: MetricsSlot, to output: inout String) {
+    /// An upper bound on the bytes of one sample value and its newline (`formatFloat` writes at most
+    /// 24 bytes, e.g. `-2.2250738585072014e-308`; a `UInt64` at most 20).
+    static let maximumValueBytes = 26
+
+    static func appendSamples(of slot: MetricsSlot, to output: inout [UInt8]) {
         switch slot.type {
         case .counter, .gauge:
-            output += slot.renderedPrefixes[0]
-            output += formatFloat(slot.value)
-            output += "\n"
+            output.append(contentsOf: slot.renderedPrefixes[0].utf8)
+            appendFloat(slot.value, to: &output)
+            output.append(UInt8(ascii: "\n"))
         case .histogram:
             var running: UInt64 = 0
             for bucket in 0..<slot.bounds.count {
                 running &+= slot.bucketCounts[bucket]
-                output += slot.renderedPrefixes[bucket]
-                output += String(running)
-                output += "\n"
+                output.append(contentsOf: slot.renderedPrefixes[bucket].utf8)
+                appendDecimal(running, to: &output)
+                output.append(UInt8(ascii: "\n"))
             }
             let base = slot.bounds.count
-            output += slot.renderedPrefixes[base]
-            output += String(slot.count)
-            output += "\n"
-            output += slot.renderedPrefixes[base + 1]
-            output += formatFloat(slot.sum)
-            output += "\n"
-            output += slot.renderedPrefixes[base + 2]
-            output += String(slot.count)
-            output += "\n"
+            output.append(contentsOf: slot.renderedPrefixes[base].utf8)
+            appendDecimal(slot.count, to: &output)
+            output.append(UInt8(ascii: "\n"))
+            output.append(contentsOf: slot.renderedPrefixes[base + 1].utf8)
+            appendFloat(slot.sum, to: &output)
+            output.append(UInt8(ascii: "\n"))
+            output.append(contentsOf: slot.renderedPrefixes[base + 2].utf8)
+            appendDecimal(slot.count, to: &output)
+            output.append(UInt8(ascii: "\n"))
+        }
+    }
+
+    /// Appends ``formatFloat(_:)``'s text; integers below 10⁶ in magnitude (its fast path) are written as
+    /// digits directly, without building a String.
+    @inline(__always)
+    static func appendFloat(_ value: Double, to output: inout [UInt8]) {
+        if value != 0, value == value.rounded(), abs(value) < 1e6 {
+            if value < 0 { output.append(UInt8(ascii: "-")) }
+            appendDecimal(UInt64(abs(value)), to: &output)
+        } else {
+            output.append(contentsOf: formatFloat(value).utf8)
+        }
+    }
+
+    /// Appends the decimal digits of `value` (same text as `String(value)`).
+    @inline(__always)
+    static func appendDecimal(_ value: UInt64, to output: inout [UInt8]) {
+        if value < 10 {
+            output.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                count += 1
+                buffer[24 - count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            }
+        }
+        withUnsafeBytes(of: &digits) { buffer in
+            output.append(contentsOf: buffer[(24 - count)...])
         }
     }
 
