@@ -87,7 +87,8 @@ extension AuditLogger {
     /// With `collect` the cleaned details dictionary is built (the returned records carry it); without,
     /// only their canonical JSON is written, straight from the event's details.
     private func prepare(_ event: AuditEvent, timestamp: Int, collect: Bool) throws -> Pending {
-        let estimate = Self.approximateSize(event)
+        let detailsEstimate = Self.approximateSize(.object(event.details))
+        let estimate = Self.approximateFieldsSize(event) + detailsEstimate
         guard estimate <= Self.maximumRecordBytes else {
             throw AuditError(
                 .recordTooLarge,
@@ -95,6 +96,8 @@ extension AuditLogger {
                     + "the limit is \(Self.maximumRecordBytes) — log a summary or a reference instead")
         }
         var detailsJSON: [UInt8] = []
+        // One allocation of about the final size instead of a few regrowths while the JSON is written.
+        detailsJSON.reserveCapacity(detailsEstimate + 16)
         let details: AuditDetails
         if collect {
             details = AuditSanitizer.details(event.details)
@@ -115,18 +118,20 @@ extension AuditLogger {
         return Pending(record: record, detailsJSON: detailsJSON)
     }
 
-    private static func approximateSize(_ event: AuditEvent) -> Int {
-        func size(_ value: AuditValue) -> Int {
-            switch value {
-            case .string(let string): return string.utf8.count + 2
-            case .array(let array): return array.reduce(2) { $0 + size($1) + 1 }
-            case .object(let object): return object.reduce(2) { $0 + $1.key.utf8.count + 4 + size($1.value) }
-            default: return 8
-            }
+    /// About the bytes of `value`'s JSON.
+    private static func approximateSize(_ value: AuditValue) -> Int {
+        switch value {
+        case .string(let string): return string.utf8.count + 2
+        case .array(let array): return array.reduce(2) { $0 + approximateSize($1) + 1 }
+        case .object(let object): return object.reduce(2) { $0 + $1.key.utf8.count + 4 + approximateSize($1.value) }
+        default: return 8
         }
-        let fields = [event.name, event.action, event.object, event.message, event.transactionID]
-            .reduce(0) { $0 + ($1?.utf8.count ?? 0) }
-        return fields + size(.object(event.details))
+    }
+
+    /// The bytes of the event's one-line fields (summed without building a collection of them).
+    private static func approximateFieldsSize(_ event: AuditEvent) -> Int {
+        event.name.utf8.count + (event.action?.utf8.count ?? 0) + (event.object?.utf8.count ?? 0)
+            + (event.message?.utf8.count ?? 0) + (event.transactionID?.utf8.count ?? 0)
     }
 
     /// Appends `events` to the chain in one immediate transaction; all or nothing.
