@@ -50,13 +50,20 @@ public struct LabFolder: Sendable {
 
     /// The exercise ids `Package.swift` declares in its curriculum list, in order.
     public func packageExerciseIDs() throws -> [String] {
-        let text: String
+        PackageManifest.exerciseIDs(in: try manifestText())
+    }
+
+    /// The paths inside `Exercises/<id>` that `Package.swift` keeps out of the exercise's module.
+    public func excludedPaths(of id: String) throws -> [String] {
+        PackageManifest.excludedPaths(of: id, in: try manifestText())
+    }
+
+    private func manifestText() throws -> String {
         do {
-            text = try String(contentsOf: url("Package.swift"), encoding: .utf8)
+            return try String(contentsOf: url("Package.swift"), encoding: .utf8)
         } catch {
             throw LabError.badFile(url("Package.swift").path, "cannot be read (\(error.localizedDescription))")
         }
-        return PackageManifest.exerciseIDs(in: text)
     }
 
     /// The exercises a trainee can work on, in curriculum order (1.1, 1.2, ... 1.10, 2.1, ...): catalogue
@@ -122,5 +129,14 @@ public enum PackageManifest {
     /// The ids of `Exercise(id: "...")` entries, in order.
     public static func exerciseIDs(in manifest: String) -> [String] {
         manifest.matches(of: #/Exercise\(id: "(Exercise\d+_\d+)"/#).map { String($0.1) }
+    }
+
+    /// The paths an exercise's entry excludes from its module (`exclude: ["LegacyScript"]` on the entry's line).
+    public static func excludedPaths(of id: String, in manifest: String) -> [String] {
+        for line in manifest.split(separator: "\n") where line.contains("Exercise(id: \"\(id)\"") {
+            guard let list = line.firstMatch(of: #/exclude: \[([^\]]*)\]/#) else { return [] }
+            return list.1.matches(of: #/"([^"]+)"/#).map { String($0.1) }
+        }
+        return []
     }
 }

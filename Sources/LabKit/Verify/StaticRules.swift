@@ -66,7 +66,12 @@ public enum StaticRules {
         if let hit = firstLine(matching: printing, in: hiddenFiles, lab: lab) {
             problems.append("a hidden check uses an assertion that prints values (use XCTAssertTrue): \(hit)")
         }
-        let skeletonNames = Set(SourceScan.swiftFiles(in: lab.url("Exercises/\(id)")).map(\.lastPathComponent))
+        // Folders the exercise's module excludes (2.1's LegacyScript, a separate executable) are not part of it.
+        let excluded = ((try? lab.excludedPaths(of: id)) ?? []).map { lab.url("Exercises/\(id)/\($0)").path + "/" }
+        let skeletonNames = Set(
+            SourceScan.swiftFiles(in: lab.url("Exercises/\(id)"))
+                .filter { file in !excluded.contains { file.path.hasPrefix($0) } }
+                .map(\.lastPathComponent))
         let solutionNames = Set(SourceScan.swiftFiles(in: lab.url("Solutions/\(id)")).map(\.lastPathComponent))
         if skeletonNames != solutionNames {
             problems.append("Exercises/\(id) and Solutions/\(id) do not have the same Swift files")

@@ -53,6 +53,8 @@ import Testing
             // Exercise(id "Exercise9_9")
             """
         #expect(PackageManifest.exerciseIDs(in: manifest) == ["Exercise1_1", "Exercise2_1"])
+        #expect(PackageManifest.excludedPaths(of: "Exercise2_1", in: manifest) == ["LegacyScript"])
+        #expect(PackageManifest.excludedPaths(of: "Exercise1_1", in: manifest).isEmpty)
     }
 
     @Test func anUnknownExerciseIsAUsageErrorListingTheExercises() throws {

@@ -42,7 +42,7 @@ import Testing
                     solutionFailed: 0, mutantsCaught: 1, mutants: 1, problems: [])
             ])
         #expect(
-            result.table.contains("| Exercise1_3 |      0 / 5      |    4 |    1 |    0 |      1 / 1     | ok     |"))
+            result.table.contains("| Exercise1_3  |      0 / 5      |    4 |    1 |    0 |      1 / 1     | ok     |"))
         let invocations = runner.invocations
         #expect(
             invocations.map(\.environment) == [
