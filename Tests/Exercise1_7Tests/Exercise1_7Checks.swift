@@ -1,4 +1,5 @@
 import Exercise1_7
+import ExerciseSupport
 import MokoEnterprise
 import MokoEnterpriseTestSupport
 import XCTest

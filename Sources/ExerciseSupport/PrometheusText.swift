@@ -1,37 +1,49 @@
-/// A small parser for the Prometheus text exposition format (0.0.4), strict enough to tell a valid export from
+/// A small parser (used by the checks of Exercise 1.7) for the Prometheus text exposition format (0.0.4), strict enough to tell a valid export from
 /// an invalid one: every line is a `# HELP`, a `# TYPE`, another comment or a sample; a family's `# TYPE`
 /// comes once, before its samples, which are contiguous; histograms have increasing `le` buckets with
 /// non-decreasing counts, ending with `le="+Inf"` equal to `_count`.
-struct PrometheusText {
-    struct Sample: Equatable {
-        var name: String
-        var labels: [String: String]
-        var value: Double
+public struct PrometheusText: Sendable {
+    /// One sample line: metric name, labels and value.
+    public struct Sample: Equatable, Sendable {
+        /// The metric name (with `_bucket`, `_sum` or `_count` for histogram series).
+        public var name: String
+        /// The labels, unescaped.
+        public var labels: [String: String]
+        /// The sample value.
+        public var value: Double
     }
 
-    struct ParseError: Error, CustomStringConvertible {
-        var line: Int
-        var reason: String
-        var description: String { "line \(line): \(reason)" }
+    /// Why a text is not a valid export, with its line number.
+    public struct ParseError: Error, CustomStringConvertible {
+        /// The 1-based line number.
+        public var line: Int
+        /// What is wrong with that line.
+        public var reason: String
+        /// `line N: reason`.
+        public var description: String { "line \(line): \(reason)" }
     }
 
-    var types: [String: String] = [:]
-    var help: [String: String] = [:]
-    var samples: [Sample] = []
+    /// `# TYPE` per family.
+    public var types: [String: String] = [:]
+    /// `# HELP` per family.
+    public var help: [String: String] = [:]
+    /// Every sample, in order.
+    public var samples: [Sample] = []
 
     /// The value of the sample `name` with exactly `labels`, or nil.
-    func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+    public func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
         samples.first { $0.name == name && $0.labels == labels }?.value
     }
 
     /// The buckets of the histogram `name` (without labels other than `le`), by upper bound.
-    func buckets(_ name: String) -> [(le: Double, count: Double)] {
+    public func buckets(_ name: String) -> [(le: Double, count: Double)] {
         samples.filter { $0.name == name + "_bucket" }.compactMap { sample in
             sample.labels["le"].flatMap(Self.parseNumber).map { ($0, sample.value) }
         }
     }
 
-    static func parse(_ text: String) throws -> PrometheusText {
+    /// Parses and validates `text`; throws ``ParseError`` at the first invalid line.
+    public static func parse(_ text: String) throws -> PrometheusText {
         var result = PrometheusText()
         guard text.isEmpty || text.hasSuffix("\n") else { throw ParseError(line: 0, reason: "no final newline") }
         var finished: Set<String> = []
@@ -77,7 +89,7 @@ struct PrometheusText {
     }
 
     /// The family a sample belongs to: a histogram's `_bucket`, `_sum` and `_count` belong to the histogram.
-    func family(of name: String) -> String {
+    public func family(of name: String) -> String {
         for suffix in ["_bucket", "_sum", "_count"] where name.hasSuffix(suffix) {
             let base = String(name.dropLast(suffix.count))
             if types[base] == "histogram" || types[base] == "summary" { return base }
@@ -157,7 +169,8 @@ struct PrometheusText {
         return Sample(name: name, labels: labels, value: value)
     }
 
-    static func parseNumber(_ text: String) -> Double? {
+    /// A sample value or `le` bound (`+Inf`, `-Inf`, `NaN` included), or nil.
+    public static func parseNumber(_ text: String) -> Double? {
         switch text {
         case "+Inf", "Inf": return .infinity
         case "-Inf": return -.infinity
