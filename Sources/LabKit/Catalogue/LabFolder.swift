@@ -53,12 +53,8 @@ public struct LabFolder: Sendable {
         PackageManifest.exerciseIDs(in: try manifestText())
     }
 
-    /// The paths inside `Exercises/<id>` that `Package.swift` keeps out of the exercise's module.
-    public func excludedPaths(of id: String) throws -> [String] {
-        PackageManifest.excludedPaths(of: id, in: try manifestText())
-    }
-
-    private func manifestText() throws -> String {
+    /// The text of `Package.swift` (read, never evaluated).
+    public func manifestText() throws -> String {
         do {
             return try String(contentsOf: url("Package.swift"), encoding: .utf8)
         } catch {

@@ -10,8 +10,9 @@ public enum StaticRules {
     ///   - lab: the lab folder.
     ///   - catalogue: the catalogue.
     ///   - packageIDs: the exercise ids `Package.swift` declares.
+    ///   - excluded: the paths inside `Exercises/<id>` that `Package.swift` keeps out of the exercise's module.
     public static func violations(
-        of id: String, in lab: LabFolder, catalogue: Catalogue, packageIDs: [String]
+        of id: String, in lab: LabFolder, catalogue: Catalogue, packageIDs: [String], excluded: [String] = []
     ) -> [String] {
         var problems: [String] = []
         let visibleFiles = SourceScan.swiftFiles(in: lab.url("Tests/\(id)Tests"))
@@ -67,10 +68,10 @@ public enum StaticRules {
             problems.append("a hidden check uses an assertion that prints values (use XCTAssertTrue): \(hit)")
         }
         // Folders the exercise's module excludes (2.1's LegacyScript, a separate executable) are not part of it.
-        let excluded = ((try? lab.excludedPaths(of: id)) ?? []).map { lab.url("Exercises/\(id)/\($0)").path + "/" }
+        let excludedFolders = excluded.map { lab.url("Exercises/\(id)/\($0)").path + "/" }
         let skeletonNames = Set(
             SourceScan.swiftFiles(in: lab.url("Exercises/\(id)"))
-                .filter { file in !excluded.contains { file.path.hasPrefix($0) } }
+                .filter { file in !excludedFolders.contains { file.path.hasPrefix($0) } }
                 .map(\.lastPathComponent))
         let solutionNames = Set(SourceScan.swiftFiles(in: lab.url("Solutions/\(id)")).map(\.lastPathComponent))
         if skeletonNames != solutionNames {

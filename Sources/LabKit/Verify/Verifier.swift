@@ -156,7 +156,8 @@ public struct Verifier: Sendable {
     ///   - log: receives a line as each run starts.
     public func verify(_ ids: [String], log: any TextSink) throws -> Result {
         let catalogue = try lab.catalogue()
-        let packageIDs = try lab.packageExerciseIDs()
+        let manifest = try lab.manifestText()
+        let packageIDs = PackageManifest.exerciseIDs(in: manifest)
         var general = StaticRules.catalogueViolations(catalogue: catalogue, packageIDs: packageIDs)
         try FileManager.default.createDirectory(
             at: lab.url(configuration.logsFolder), withIntermediateDirectories: true)
@@ -175,7 +176,9 @@ public struct Verifier: Sendable {
         var rows: [Row] = []
         for id in ids {
             var row = Row(id: id)
-            row.problems = StaticRules.violations(of: id, in: lab, catalogue: catalogue, packageIDs: packageIDs)
+            row.problems = StaticRules.violations(
+                of: id, in: lab, catalogue: catalogue, packageIDs: packageIDs,
+                excluded: PackageManifest.excludedPaths(of: id, in: manifest))
             let visibleDeclared = lab.declaredChecks(in: "Tests/\(id)Tests")
             let hiddenDeclared = lab.declaredChecks(in: "grader/hidden/\(id)")
             let declared = visibleDeclared + hiddenDeclared
