@@ -4,7 +4,7 @@
 #   0. static rules: skeletons carry `// TODO:` and never crash (no fatalError/preconditionFailure/try!);
 #      each exercise has a README, catalogue hints, check classes `<id>Checks` / `<id>HiddenChecks`; no
 #      `try?` in checks; hidden checks use no assertion that prints values; skeleton and solution have the
-#      same Swift files; the catalogue and Package.swift agree (ids, filters, numbers, order);
+#      same Swift files; the catalogue and Package.swift agree (ids, filters, numbers);
 #   1. skeletons (`Exercises/`, scratch `.build`): every visible and hidden check RUNS and NONE passes,
 #      and nothing crashes;
 #   2. solutions (`LAB_SOLUTIONS=1`, scratch `.build-solutions`): EVERY visible and hidden check runs and
