@@ -264,6 +264,14 @@ struct SamplesCommand: ParsableCommand {
                         }
                     }
                 }
+                // The check the mutant's header names must be among those that catch it (as `lab verify` asks).
+                if let named = samples.namedCatcher(of: kind) {
+                    let status = result.checks.first(where: { $0.name == named })?.status
+                    if status == nil || status == .pass {
+                        inside = false
+                        note += "; \(named) (named in its header) \(status == nil ? "did not run" : "passed")"
+                    }
+                }
                 if kind == .reference { reference = result }
                 if !inside { outside += 1 }
                 let line =

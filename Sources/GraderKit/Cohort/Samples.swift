@@ -138,6 +138,31 @@ public struct Samples: Sendable {
         }
     }
 
+    /// The check a mutant's files name as the one that catches it (`Caught by <Class>.<method>`, or a capstone
+    /// item such as `Caught by Project.scenario.kill-resume`), as the grader names checks; `nil` for other samples
+    /// or when no file names one. `grade samples` requires that check not to pass on the mutant.
+    public func namedCatcher(of kind: Kind) -> String? {
+        guard case .mutant(let exercise, let name) = kind else { return nil }
+        let folder = instructorRoot.appendingPathComponent("grader/mutants/\(exercise)/\(name)")
+        for file in FileTree.files(under: folder).sorted() where file.hasSuffix(".swift") {
+            guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else {
+                continue
+            }
+            if let named = Self.namedCatcher(in: text) { return named }
+        }
+        return nil
+    }
+
+    /// The first `Caught by <name>` of `text`: letters, digits, `_`, `-` and inner dots (a sentence's full stop is
+    /// not part of it).
+    static func namedCatcher(in text: String) -> String? {
+        guard let range = text.range(of: "Caught by ") else { return nil }
+        var name = String(
+            text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." })
+        while name.hasSuffix(".") { name.removeLast() }
+        return name.contains(".") ? name : nil
+    }
+
     /// The band of an uncatalogued mutant: it must lose something, and at most its exercise's points.
     public static func defaultMutantBand(points: Int) -> Band {
         Band(lost: [0.01, Double(points)])

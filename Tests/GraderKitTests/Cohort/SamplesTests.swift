@@ -34,4 +34,28 @@ final class SamplesTests: XCTestCase {
         XCTAssertEqual(try read(mutant, "A.swift"), "wrong")
         XCTAssertEqual(try read(try samples.materialize(.skeleton), "A.swift"), "skeleton")
     }
+
+    func test_aMutantsHeaderNamesTheCheckThatCatchesIt() throws {
+        XCTAssertEqual(
+            Samples.namedCatcher(
+                in: "// key's siblings are lost. Caught by Exercise1_4HiddenChecks.test1_keepsKeys.\n"),
+            "Exercise1_4HiddenChecks.test1_keepsKeys")
+        XCTAssertEqual(
+            Samples.namedCatcher(in: "// Caught by Project.scenario.kill-resume (a rerun mutates again)"),
+            "Project.scenario.kill-resume")
+        XCTAssertNil(Samples.namedCatcher(in: "// Caught by the reviewer."))
+        XCTAssertNil(Samples.namedCatcher(in: "let x = 1"))
+
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("samples-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = root.appendingPathComponent("grader/mutants/Exercise1_1/off-by-one")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try "// MUTANT off-by-one. Caught by Exercise1_1HiddenChecks.test2_counts.\n".write(
+            to: folder.appendingPathComponent("A.swift"), atomically: true, encoding: .utf8)
+        let samples = Samples(instructorRoot: root)
+        XCTAssertEqual(
+            samples.namedCatcher(of: .mutant(exercise: "Exercise1_1", name: "off-by-one")),
+            "Exercise1_1HiddenChecks.test2_counts")
+        XCTAssertNil(samples.namedCatcher(of: .reference))
+    }
 }
