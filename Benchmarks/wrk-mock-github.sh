@@ -5,19 +5,57 @@
 #   Benchmarks/wrk-mock-github.sh            # 10 s per measurement
 #   DURATION=5s Benchmarks/wrk-mock-github.sh
 #
+# Setup, the same for both servers so the comparison is fair:
+# - CPU pinning with taskset: on a machine with 2 or more cores, both servers run on SERVER_CPUS (default:
+#   every core but the last) and wrk on CLIENT_CPUS (default: the last core), so wrk's own CPU use does not
+#   eat into either server's share. PIN=0 turns pinning off (then wrk and the servers share all cores).
+# - The mock runs as a load-test target: `--rate-limit 1000000000` (no primary-limit 403s during the run),
+#   `--no-secondary-limits` (32 connections with one token would otherwise trip the concurrency limit) and
+#   `--journal-capacity 1000` (the in-memory journal stays on; no journal file). The default clock is real.
+# - gunicorn runs WORKERS sync workers (default: the number of server CPUs); the mock runs one process whose
+#   event loop threads default to the number of cores it may use.
+# - Release build of the mock in the scratch path .build-release (SCRATCH to change it).
+#
 # Needs wrk (apt-get install -y wrk) and Flask + gunicorn (pip install flask gunicorn).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-32}"
-THREADS="${THREADS:-2}"
-WORKERS="${WORKERS:-$(nproc)}"
+SCRATCH="${SCRATCH:-.build-release}"
+CORES="$(nproc)"
+if [ "${PIN:-1}" = 1 ] && [ "$CORES" -ge 2 ] && command -v taskset >/dev/null; then
+    SERVER_CPUS="${SERVER_CPUS:-0-$((CORES - 2))}"
+    CLIENT_CPUS="${CLIENT_CPUS:-$((CORES - 1))}"
+    SERVER_PIN=(taskset -c "$SERVER_CPUS")
+    CLIENT_PIN=(taskset -c "$CLIENT_CPUS")
+    SERVER_CORES="$(python3 -c 'import sys
+n = 0
+for part in sys.argv[1].split(","):
+    a, _, b = part.partition("-")
+    n += int(b or a) - int(a) + 1
+print(n)' "$SERVER_CPUS")"
+    CLIENT_CORES="$(python3 -c 'import sys
+n = 0
+for part in sys.argv[1].split(","):
+    a, _, b = part.partition("-")
+    n += int(b or a) - int(a) + 1
+print(n)' "$CLIENT_CPUS")"
+    SETUP="servers pinned to CPU $SERVER_CPUS, wrk to CPU $CLIENT_CPUS"
+else
+    SERVER_PIN=()
+    CLIENT_PIN=()
+    SERVER_CORES="$CORES"
+    CLIENT_CORES="$CORES"
+    SETUP="no pinning: wrk and the servers share $CORES cores"
+fi
+THREADS="${THREADS:-$CLIENT_CORES}"
+WORKERS="${WORKERS:-$SERVER_CORES}"
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 python3 -c "import flask, gunicorn" 2>/dev/null || python3 -m pip install --quiet flask gunicorn
 
-swift build -c release --product mock-github >&2
-BIN="$(swift build -c release --show-bin-path)/mock-github"
+swift build -c release --product mock-github --scratch-path "$SCRATCH" >&2
+BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/mock-github"
 
 WORK="$(mktemp -d)"
 PIDS=()
@@ -27,7 +65,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$BIN" --port 0 --repos 100 --seed 1 --clock real --rate-limit 1000000000 --no-secondary-limits \
+"${SERVER_PIN[@]}" "$BIN" --port 0 --repos 100 --seed 1 --clock real --rate-limit 1000000000 --no-secondary-limits \
     --journal-capacity 1000 >"$WORK/mock.out" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 200); do grep -q "listening on" "$WORK/mock.out" && break; sleep 0.05; done
@@ -44,7 +82,7 @@ curl -s "${HEADERS[@]}" "$MOCK$REPO_PATH" >"$WORK/repo.json"
 curl -s "${HEADERS[@]}" "$MOCK$PAGE_PATH" >"$WORK/page.json"
 
 PEER_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-(cd Benchmarks/peers && MOCK_PEER_DIR="$WORK" exec gunicorn -w "$WORKERS" -b "127.0.0.1:$PEER_PORT" \
+(cd Benchmarks/peers && MOCK_PEER_DIR="$WORK" exec "${SERVER_PIN[@]}" gunicorn -w "$WORKERS" -b "127.0.0.1:$PEER_PORT" \
     --log-level warning mock_github_peer:app) >"$WORK/peer.out" 2>&1 &
 PIDS+=($!)
 PEER="http://127.0.0.1:$PEER_PORT"
@@ -57,7 +95,7 @@ to_ms() {
 
 measure() { # name url
     local out
-    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${HEADERS[@]}" "$2")"
+    out="$("${CLIENT_PIN[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${HEADERS[@]}" "$2")"
     local rps p50 p99 non2xx
     rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
     p50="$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")"
@@ -66,7 +104,7 @@ measure() { # name url
     echo "$1|$rps|$p50|$p99|${non2xx:-0}"
 }
 
-echo "measuring ($DURATION each, $CONNECTIONS connections, $THREADS wrk threads, $WORKERS gunicorn workers)..." >&2
+echo "measuring ($DURATION each, $CONNECTIONS connections, $THREADS wrk threads, $WORKERS gunicorn workers; $SETUP)..." >&2
 ROWS=()
 ROWS+=("$(measure "mock-github GET one repo" "$MOCK$REPO_PATH")")
 ROWS+=("$(measure "flask+gunicorn GET one repo" "$PEER$REPO_PATH")")
@@ -84,4 +122,6 @@ for i in 0 2; do
     echo "| $name | $rps | $p50 | $p99 | $bad | ${ratio}× | $met |"
     echo "| $pname | $prps | $pp50 | $pp99 | $pbad | | |"
 done
+echo "setup: $SETUP; wrk $THREADS threads, $CONNECTIONS connections, $DURATION each; gunicorn $WORKERS sync workers;"
+echo "mock: release build, --rate-limit 1000000000 --no-secondary-limits --journal-capacity 1000, clock real"
 echo "body sizes: repo $(wc -c <"$WORK/repo.json") B, page $(wc -c <"$WORK/page.json") B"
