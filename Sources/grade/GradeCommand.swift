@@ -205,7 +205,10 @@ struct SamplesCommand: ParsableCommand {
 
     @OptionGroup var options: RootOptions
 
-    @Option(help: "Only samples whose name contains this text (e.g. Exercise1_3).")
+    @Option(
+        help:
+            "Only samples whose name contains this text (e.g. Exercise1_3); the reference is always graded first (the others are compared with it)."
+    )
     var only: String?
 
     @Option(help: "Exercises run at the same time.")
@@ -225,8 +228,10 @@ struct SamplesCommand: ParsableCommand {
             let bands = try samples.bands()
             let points = Dictionary(
                 uniqueKeysWithValues: allocation.gradableExercises.map { ($0.item.id, $0.item.points) })
-            let kinds = samples.all(exercises: allocation.gradableExercises.map(\.item.id)).filter {
-                only == nil || $0.name.contains(only ?? "")
+            // The capstone's mutants (grader/mutants/Project/<name>) once some capstone item is graded.
+            let capstone = allocation.items.contains { $0.item.kind != .exercise && $0.isGradable } ? ["Project"] : []
+            let kinds = samples.all(exercises: allocation.gradableExercises.map(\.item.id) + capstone).filter {
+                only == nil || $0 == .reference || $0.name.contains(only ?? "")
             }
             let output =
                 out.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(".build-grader/results/samples")
@@ -248,14 +253,18 @@ struct SamplesCommand: ParsableCommand {
                 }
                 var mutated: String?
                 if case .mutant(let exercise, _) = kind { mutated = exercise }
-                var inside = band?.contains(result, exercise: mutated) ?? false
+                var variant = false
+                if case .variant = kind { variant = true }
+                var inside = band?.contains(result, exercise: mutated, reference: variant ? reference : nil) ?? false
                 var lost = result.gradablePoints - result.score
-                if let mutated, let entry = result.exercises.first(where: { $0.id == mutated }) {
-                    lost = entry.maxPoints - entry.points
+                if variant, let reference { lost = reference.score - result.score }
+                if let mutated, result.exercises.contains(where: { Samples.Band.belongs($0.id, to: mutated) }) {
+                    let entries = result.exercises.filter { Samples.Band.belongs($0.id, to: mutated) }
+                    lost = entries.map(\.maxPoints).sum() - entries.map(\.points).sum()
                     // A mutant changes one exercise: every other must score what the reference scored.
                     if let reference {
                         let changed = result.exercises.filter { other in
-                            other.id != mutated
+                            !Samples.Band.belongs(other.id, to: mutated)
                                 && reference.exercises.first(where: { $0.id == other.id })?.points != other.points
                         }
                         if !changed.isEmpty {

@@ -3,7 +3,9 @@ import Yams
 
 /// The sample submissions that prove the grader grades right: the reference (the solutions), the skeleton
 /// kit, and one mutant submission per `grader/mutants/<id>/<name>` (the reference with that exercise replaced
-/// by the known-wrong solution). All are generated at grading time; `grader/samples/catalogue.yaml` records
+/// by the known-wrong solution), and hand-written variants of the reference (`grader/samples/<name>/sample.yaml`
+/// with exercises taken from the skeleton and edits to files: a tampered test, a `Package.swift`, an exercise that
+/// does not compile, an endless loop). All are generated at grading time; `grader/samples/catalogue.yaml` records
 /// the score band each must land in.
 public struct Samples: Sendable {
     /// What a sample is made from.
@@ -14,15 +16,47 @@ public struct Samples: Sendable {
         case skeleton
         /// The reference with one exercise replaced by a mutant.
         case mutant(exercise: String, name: String)
+        /// The reference changed as `grader/samples/<name>/sample.yaml` says (``Recipe``).
+        case variant(name: String)
 
-        /// `reference`, `skeleton`, `mutant/<id>/<name>`.
+        /// `reference`, `skeleton`, `mutant/<id>/<name>`, `variant/<name>`.
         public var name: String {
             switch self {
             case .reference: "reference"
             case .skeleton: "skeleton"
             case .mutant(let exercise, let name): "mutant/\(exercise)/\(name)"
+            case .variant(let name): "variant/\(name)"
             }
         }
+    }
+
+    /// A sample folder's `sample.yaml`: what to generate, and for a variant of the reference, which exercises come
+    /// from the skeleton and which files are edited after that.
+    public struct Recipe: Sendable, Equatable, Codable {
+        /// One change to a generated file (paths relative to the submission): `content` writes the whole file,
+        /// `append` adds to its end, `replace` + `with` swap text that must be there.
+        public struct Edit: Sendable, Equatable, Codable {
+            /// The file, relative to the submission (e.g. `Package.swift`, `Exercises/Exercise1_3/Greet.swift`).
+            public var file: String
+            /// The file's whole new text.
+            public var content: String?
+            /// Text added at the end of the file.
+            public var append: String?
+            /// Text that must be in the file, replaced by `with` everywhere.
+            public var replace: String?
+            /// The replacement of `replace`.
+            public var with: String?
+        }
+
+        /// `reference` or `skeleton`.
+        public var generate: String
+        /// Exercises taken from the skeleton as shipped (a variant of the reference).
+        public var skeleton: [String]?
+        /// Edits applied last.
+        public var edits: [Edit]?
+
+        /// `true` when the recipe changes the reference (a variant).
+        var isVariant: Bool { generate == "reference" && !((skeleton ?? []).isEmpty && (edits ?? []).isEmpty) }
     }
 
     /// The score band a sample must land in.
@@ -32,11 +66,20 @@ public struct Samples: Sendable {
         /// Bounds (inclusive) on the points lost against the gradable maximum, e.g. a mutant's `[0.5, 4]` (for a
         /// mutant: the points lost in its own exercise).
         public var lost: [Double]?
+        /// Paths the result must report as ignored edits (files the trainee does not own).
+        public var ignored: [String]?
+        /// Exercise statuses the result must show, by id: `graded`, `compile_error`, ..., or `timeout` (one of
+        /// its checks ran out of time).
+        public var statuses: [String: String]?
 
         /// Creates a band.
-        public init(score: [Double]? = nil, lost: [Double]? = nil) {
+        public init(
+            score: [Double]? = nil, lost: [Double]? = nil, ignored: [String]? = nil, statuses: [String: String]? = nil
+        ) {
             self.score = score
             self.lost = lost
+            self.ignored = ignored
+            self.statuses = statuses
         }
 
         /// `true` when `result` lies in the band.
@@ -44,11 +87,15 @@ public struct Samples: Sendable {
         /// - Parameters:
         ///   - result: the sample's result.
         ///   - exercise: for a mutant, its exercise: `lost` then counts only the points lost there.
-        public func contains(_ result: GradeResult, exercise: String? = nil) -> Bool {
+        ///   - reference: for a variant, the reference's result: `lost` then counts the points lost against it.
+        public func contains(_ result: GradeResult, exercise: String? = nil, reference: GradeResult? = nil) -> Bool {
             let score = result.score.value
             var lost = (result.gradablePoints - result.score).value
-            if let exercise, let entry = result.exercises.first(where: { $0.id == exercise }) {
-                lost = (entry.maxPoints - entry.points).value
+            if let exercise, result.exercises.contains(where: { Self.belongs($0.id, to: exercise) }) {
+                let entries = result.exercises.filter { Self.belongs($0.id, to: exercise) }
+                lost = (entries.map(\.maxPoints).sum() - entries.map(\.points).sum()).value
+            } else if let reference {
+                lost = (reference.score - result.score).value
             }
             if let bounds = self.score, bounds.count == 2, !(bounds[0] - 0.001...bounds[1] + 0.001).contains(score) {
                 return false
@@ -56,7 +103,24 @@ public struct Samples: Sendable {
             if let bounds = self.lost, bounds.count == 2, !(bounds[0] - 0.001...bounds[1] + 0.001).contains(lost) {
                 return false
             }
+            let reported = Set(result.ignoredEdits.map(\.path))
+            if let ignored, !ignored.allSatisfy(reported.contains) { return false }
+            for (id, expected) in statuses ?? [:] {
+                if expected == "timeout" {
+                    guard result.checks.contains(where: { $0.exercise == id && $0.status == .timeout }) else {
+                        return false
+                    }
+                } else if result.exercises.first(where: { $0.id == id })?.status.rawValue != expected {
+                    return false
+                }
+            }
             return true
+        }
+
+        /// `true` when the result entry `id` belongs to `exercise`: the exercise itself, or for `Project` one of the
+        /// capstone's items (`Project.scenario.dry-run`, `Project.static.format-lint`...).
+        public static func belongs(_ id: String, to exercise: String) -> Bool {
+            id == exercise || id.hasPrefix(exercise + ".")
         }
 
         /// `score 0–10`, `loses 0.5–4`.
@@ -64,6 +128,8 @@ public struct Samples: Sendable {
             var parts: [String] = []
             if let score, score.count == 2 { parts.append("score \(format(score[0]))–\(format(score[1]))") }
             if let lost, lost.count == 2 { parts.append("loses \(format(lost[0]))–\(format(lost[1]))") }
+            if let ignored, !ignored.isEmpty { parts.append("reports edits to \(ignored.joined(separator: ", "))") }
+            for (id, status) in (statuses ?? [:]).sorted(by: { $0.key < $1.key }) { parts.append("\(id) \(status)") }
             return parts.joined(separator: ", ")
         }
 
@@ -93,22 +159,36 @@ public struct Samples: Sendable {
         self.directory = instructorRoot.appendingPathComponent(".build-grader/samples")
     }
 
-    /// The kind a `sample.yaml` folder asks for (`generate: reference|skeleton`), if `folder` is one.
-    public static func kind(ofSampleFolder folder: URL) -> Kind? {
-        guard let text = try? String(contentsOf: folder.appendingPathComponent("sample.yaml"), encoding: .utf8) else {
-            return nil
-        }
-        for line in text.split(separator: "\n") where line.hasPrefix("generate:") {
-            switch line.dropFirst("generate:".count).trimmingCharacters(in: .whitespaces) {
-            case "reference": return .reference
-            case "skeleton": return .skeleton
-            default: return nil
-            }
-        }
-        return nil
+    /// The recipe of a sample folder (its `sample.yaml`), if `folder` is one.
+    static func recipe(ofSampleFolder folder: URL) -> Recipe? {
+        guard let text = try? String(contentsOf: folder.appendingPathComponent("sample.yaml"), encoding: .utf8),
+            let recipe = try? YAMLDecoder().decode(Recipe.self, from: text),
+            ["reference", "skeleton"].contains(recipe.generate)
+        else { return nil }
+        return recipe
     }
 
-    /// Every sample: reference, the mutants of `exercises` (in order), skeleton.
+    /// The kind a `sample.yaml` folder asks for (`generate: reference|skeleton`, a variant when it also takes
+    /// exercises from the skeleton or edits files), if `folder` is one.
+    public static func kind(ofSampleFolder folder: URL) -> Kind? {
+        guard let recipe = recipe(ofSampleFolder: folder) else { return nil }
+        if recipe.isVariant { return .variant(name: folder.lastPathComponent) }
+        return recipe.generate == "reference" ? .reference : .skeleton
+    }
+
+    /// The variants under `grader/samples/`, by name.
+    public func variants() -> [Kind] {
+        let folder = instructorRoot.appendingPathComponent("grader/samples")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        return names.compactMap { name in
+            guard case .variant(let variant)? = Self.kind(ofSampleFolder: folder.appendingPathComponent(name)) else {
+                return nil
+            }
+            return .variant(name: variant)
+        }
+    }
+
+    /// Every sample: reference, the mutants of `exercises` (in order), the variants, skeleton.
     public func all(exercises: [String]) -> [Kind] {
         var kinds: [Kind] = [.reference]
         for id in exercises {
@@ -118,6 +198,7 @@ public struct Samples: Sendable {
                 kinds.append(.mutant(exercise: id, name: name))
             }
         }
+        kinds += variants()
         kinds.append(.skeleton)
         return kinds
     }
@@ -177,6 +258,13 @@ public struct Samples: Sendable {
         let target = directory.appendingPathComponent(kind.name.replacingOccurrences(of: "/", with: "--"))
         var desired: [String: Data] = [:]
         let ids = (try? CheckInventory.scan(root: instructorRoot).curriculum) ?? []
+        var recipe: Recipe?
+        if case .variant(let name) = kind {
+            recipe = Self.recipe(ofSampleFolder: instructorRoot.appendingPathComponent("grader/samples/\(name)"))
+            guard recipe != nil else {
+                throw GradingError.infrastructure("grader/samples/\(name)/sample.yaml is missing or malformed")
+            }
+        }
         func add(_ folder: String, as prefix: String, swift: Bool?) {
             let url = instructorRoot.appendingPathComponent(folder)
             for file in FileTree.files(under: url) {
@@ -192,7 +280,9 @@ public struct Samples: Sendable {
             switch kind {
             case .skeleton:
                 add("Exercises/\(id)", as: "Exercises/\(id)", swift: nil)
-            case .reference, .mutant:
+            case .variant where recipe?.skeleton?.contains(id) ?? false:
+                add("Exercises/\(id)", as: "Exercises/\(id)", swift: nil)
+            case .reference, .mutant, .variant:
                 var source = solution ? "Solutions/\(id)" : "Exercises/\(id)"
                 if case .mutant(let exercise, let name) = kind, exercise == id {
                     source = "grader/mutants/\(id)/\(name)"
@@ -201,6 +291,7 @@ public struct Samples: Sendable {
                 add(source, as: "Exercises/\(id)", swift: nil)
             }
         }
+        for edit in recipe?.edits ?? [] { try Self.apply(edit, to: &desired, sample: kind.name) }
         do {
             try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
             for (file, data) in desired { try FileTree.write(data, to: target.appendingPathComponent(file)) }
@@ -211,5 +302,30 @@ public struct Samples: Sendable {
             throw GradingError.infrastructure("cannot write the sample \(target.path): \(error)")
         }
         return target
+    }
+
+    /// Applies one edit of a variant's recipe to the generated files.
+    static func apply(_ edit: Recipe.Edit, to files: inout [String: Data], sample: String) throws {
+        func stale(_ why: String) -> GradingError {
+            GradingError.infrastructure("sample \(sample): the edit of \(edit.file) \(why) (update its sample.yaml)")
+        }
+        guard !edit.file.hasPrefix("/"), !edit.file.split(separator: "/").contains("..") else {
+            throw stale("names a path outside the submission")
+        }
+        if let content = edit.content {
+            files[edit.file] = Data(content.utf8)
+            return
+        }
+        guard let data = files[edit.file], let text = String(data: data, encoding: .utf8) else {
+            throw stale("names a file the sample does not have")
+        }
+        if let append = edit.append {
+            files[edit.file] = Data((text + append).utf8)
+        } else if let replace = edit.replace, let with = edit.with {
+            guard text.contains(replace) else { throw stale("replaces text the file does not contain") }
+            files[edit.file] = Data(text.replacingOccurrences(of: replace, with: with).utf8)
+        } else {
+            throw stale("has neither content, append nor replace + with")
+        }
     }
 }

@@ -58,4 +58,77 @@ final class SamplesTests: XCTestCase {
             "Exercise1_1HiddenChecks.test2_counts")
         XCTAssertNil(samples.namedCatcher(of: .reference))
     }
+
+    func test_variantsEditTheReferenceAndStaleEditsAreErrors() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("grader-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        func write(_ text: String, _ path: String) throws {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try write(
+            "    Exercise(id: \"Exercise1_1\", dependencies: []),\n    Exercise(id: \"Exercise1_2\", dependencies: []),\n",
+            "Package.swift")
+        for id in ["Exercise1_1", "Exercise1_2"] {
+            try write("skeleton \(id)", "Exercises/\(id)/A.swift")
+            try write("let text = \"solution \(id)\"", "Solutions/\(id)/A.swift")
+        }
+        try write(
+            """
+            generate: reference
+            skeleton: [Exercise1_2]
+            edits:
+              - { file: Package.swift, content: "tampered" }
+              - { file: Exercises/Exercise1_1/A.swift, replace: 'let text', with: 'var text' }
+              - { file: Exercises/Exercise1_1/A.swift, append: "\\n// end" }
+            """, "grader/samples/tampered/sample.yaml")
+        try write(
+            "generate: reference\nedits:\n  - { file: Exercises/Exercise1_1/A.swift, replace: nope, with: x }\n",
+            "grader/samples/stale/sample.yaml")
+        try write(
+            "generate: reference\nedits:\n  - { file: ../outside, content: x }\n", "grader/samples/escape/sample.yaml")
+        try write("generate: reference\n", "grader/samples/reference/sample.yaml")
+
+        let samples = Samples(instructorRoot: root)
+        XCTAssertEqual(samples.variants().map(\.name), ["variant/escape", "variant/stale", "variant/tampered"])
+        XCTAssertEqual(
+            Samples.kind(ofSampleFolder: root.appendingPathComponent("grader/samples/tampered")),
+            .variant(name: "tampered"))
+        let folder = try samples.materialize(.variant(name: "tampered"))
+        func read(_ file: String) throws -> String {
+            try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+        }
+        XCTAssertEqual(try read("Exercises/Exercise1_1/A.swift"), "var text = \"solution Exercise1_1\"\n// end")
+        XCTAssertEqual(try read("Exercises/Exercise1_2/A.swift"), "skeleton Exercise1_2")
+        XCTAssertEqual(try read("Package.swift"), "tampered")
+        XCTAssertThrowsError(try samples.materialize(.variant(name: "stale")))
+        XCTAssertThrowsError(try samples.materialize(.variant(name: "escape")))
+        XCTAssertThrowsError(try samples.materialize(.variant(name: "missing")))
+    }
+
+    func test_aBandCanAskForReportedEditsAndExerciseStatuses() throws {
+        func check(_ name: String, _ exercise: String, _ status: CheckStatus) -> CheckResult {
+            CheckResult(
+                name: name, exercise: exercise, hidden: true, criterion: "resilience", status: status,
+                points: .zero, maxPoints: Points(1), message: nil, infrastructure: false, seconds: 0)
+        }
+        let band = Samples.Band(
+            ignored: ["Package.swift"], statuses: ["Exercise3_4": "compile_error", "Exercise1_3": "timeout"])
+        var result = try ReportsTests.result(hiddenPasses: 2)
+        result.ignoredEdits = []
+        XCTAssertFalse(band.contains(result))
+        result.ignoredEdits = [IgnoredEdit(path: "Package.swift", change: .edited)]
+        result.exercises = [
+            .init(
+                id: "Exercise3_4", criterion: "resilience", status: .compileError, points: .zero, maxPoints: Points(3),
+                source: "submission", message: nil, sha256: nil)
+        ]
+        XCTAssertFalse(band.contains(result), "no check of Exercise1_3 timed out")
+        result.checks = [check("Exercise1_3HiddenChecks.test1", "Exercise1_3", .timeout)]
+        XCTAssertTrue(band.contains(result))
+        result.exercises[0].status = .graded
+        XCTAssertFalse(band.contains(result))
+    }
 }
