@@ -48,6 +48,16 @@ func endBuildProgress() {
     if standardErrorIsTerminal { StandardStream.error.write("\r\u{1B}[K") }
 }
 
+/// On SIGINT, SIGTERM or SIGHUP, stops the running `swift` (its whole process group: Foundation starts each
+/// child in a group of its own, which the terminal's Ctrl-C and a SIGTERM to `lab` never reach), then exits
+/// with 128 + the signal.
+func stopChildrenOnSignals() {
+    StopSignalForwarder().install { code in
+        endBuildProgress()
+        exit(code)
+    }
+}
+
 struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Every exercise with its session, title and status, and your overall progress.")
@@ -72,13 +82,17 @@ struct Test: AsyncParsableCommand {
 
     @OptionGroup var location: LabLocation
 
-    @Option(help: "SwiftPM scratch path (default: $LAB_SCRATCH_PATH, else .build).")
+    @Option(
+        help:
+            "SwiftPM scratch path (default: $LAB_SCRATCH_PATH, else .build-lab or, with --solutions, .build-lab-solutions)."
+    )
     var scratchPath: String?
 
     @Flag(help: "Authors: run the reference solution (LAB_SOLUTIONS=1) instead of the skeleton.")
     var solutions = false
 
     func run() async throws {
+        stopChildrenOnSignals()
         let verdict = try await reportingErrors {
             let lab = try location.folder()
             let entry = try lab.exercise(exercise)
@@ -128,13 +142,14 @@ struct Watch: AsyncParsableCommand {
 
     @OptionGroup var location: LabLocation
 
-    @Option(help: "SwiftPM scratch path (default: $LAB_SCRATCH_PATH, else .build).")
+    @Option(help: "SwiftPM scratch path (default: $LAB_SCRATCH_PATH, else .build-lab).")
     var scratchPath: String?
 
     @Flag(help: "Do not use file events; only compare the files every half second.")
     var poll = false
 
     func run() async throws {
+        stopChildrenOnSignals()
         try await reportingErrors {
             let tester = ExerciseTester(
                 lab: try location.folder(), runner: SystemProcessRunner(),
@@ -173,7 +188,8 @@ struct Verify: AsyncParsableCommand {
             Static rules (README, // TODO:, hints, class names, no crashing code, no value-printing assertion in \
             hidden checks, catalogue and Package.swift agree); no check passes on a skeleton; every check passes \
             on the solution; every mutant is caught by the hidden check its header names. Prints a table; exits 1 \
-            on any violation. Logs: .build-verify-logs/.
+            on any violation. Logs: a folder of each run's own, .build-verify-logs/<UTC time>-<pid>/ (--logs or \
+            $LAB_VERIFY_LOGS to choose it), so concurrent runs never mix their logs.
             """)
 
     @Argument(help: "Exercises to verify (1.3 or Exercise1_3; default: all).")
@@ -190,16 +206,24 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "Scratch path of the mutant runs (default: $MUTANTS_SCRATCH_PATH, else the solutions tree).")
     var mutantsScratchPath: String?
 
+    @Option(help: "Folder for this run's logs (default: $LAB_VERIFY_LOGS, else .build-verify-logs/<UTC time>-<pid>).")
+    var logs: String?
+
     func run() async throws {
+        stopChildrenOnSignals()
+        let environment = ProcessInfo.processInfo.environment
+        let logsFolder =
+            logs ?? environment["LAB_VERIFY_LOGS"]
+            ?? Verifier.Configuration.runLogsFolder(date: Date(), processID: ProcessInfo.processInfo.processIdentifier)
         let result = try await reportingErrors {
-            let environment = ProcessInfo.processInfo.environment
             let solutions = solutionsScratchPath ?? environment["SOLUTIONS_SCRATCH_PATH"] ?? ".build-solutions"
             let verifier = Verifier(
                 lab: try location.folder(), runner: SystemProcessRunner(),
                 configuration: .init(
                     skeletonScratchPath: skeletonScratchPath ?? environment["SKELETON_SCRATCH_PATH"] ?? ".build",
                     solutionsScratchPath: solutions,
-                    mutantsScratchPath: mutantsScratchPath ?? environment["MUTANTS_SCRATCH_PATH"] ?? solutions))
+                    mutantsScratchPath: mutantsScratchPath ?? environment["MUTANTS_SCRATCH_PATH"] ?? solutions,
+                    logsFolder: logsFolder))
             return try verifier.verify(try verifier.exerciseIDs(exercises), log: StandardStream.error)
         }
         for violation in result.violations { StandardStream.error.line("VIOLATION \(violation)") }
@@ -208,7 +232,7 @@ struct Verify: AsyncParsableCommand {
         StandardStream.output.line()
         if result.exitCode != 0 {
             StandardStream.error.line(
-                "lab verify: \(result.violations.count) violation(s); logs in .build-verify-logs/")
+                "lab verify: \(result.violations.count) violation(s); logs in \(logsFolder)/")
             throw ExitCode(result.exitCode)
         }
         StandardStream.output.line("lab verify: all exercises sound")

@@ -122,6 +122,11 @@ public enum ExerciseReference {
 
 /// What `lab` reads from `Package.swift` without evaluating it.
 public enum PackageManifest {
+    /// The package's name (`let package = Package(name: "MokoLab", ...`), nil when not found.
+    public static func packageName(in manifest: String) -> String? {
+        manifest.firstMatch(of: #/Package\(\s*name:\s*"([^"]+)"/#).map { String($0.1) }
+    }
+
     /// The ids of `Exercise(id: "...")` entries, in order.
     public static func exerciseIDs(in manifest: String) -> [String] {
         manifest.matches(of: #/Exercise\(id: "(Exercise\d+_\d+)"/#).map { String($0.1) }

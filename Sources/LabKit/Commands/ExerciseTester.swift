@@ -4,9 +4,9 @@ import Foundation
 public struct ExerciseTester: Sendable {
     /// The lab.
     public var lab: LabFolder
-    /// Starts `swift test`.
+    /// Starts `swift build` and the test bundle.
     public var runner: any ProcessRunning
-    /// The scratch path for `swift test` (`--scratch-path`); nil uses SwiftPM's default, `.build`.
+    /// The scratch path (`--scratch-path`); nil uses ``defaultScratchPath(solutions:)``.
     public var scratchPath: String?
     /// Runs the reference solution (`LAB_SOLUTIONS=1`) instead of the skeleton: for authors.
     public var solutions: Bool
@@ -19,6 +19,125 @@ public struct ExerciseTester: Sendable {
         self.runner = runner
         self.scratchPath = scratchPath
         self.solutions = solutions
+    }
+
+    /// `lab test`'s own build folder: `.build-lab` (`.build-lab-solutions` for `--solutions`).
+    ///
+    /// Not `.build`: SwiftPM caches the evaluated manifest keyed on the environment, and `lab test` sets
+    /// `LAB_ONLY`, so sharing `.build` with a plain `swift build`/`swift test` re-reads the manifest and relinks
+    /// the test bundle (a different set of targets) every time the two alternate.
+    public static func defaultScratchPath(solutions: Bool) -> String {
+        solutions ? ".build-lab-solutions" : ".build-lab"
+    }
+
+    /// The scratch path in use.
+    public var effectiveScratchPath: String {
+        scratchPath ?? Self.defaultScratchPath(solutions: solutions)
+    }
+
+    /// The environment of the build: `LAB_ONLY` declares only this exercise, so a half-finished exercise
+    /// elsewhere cannot break the build and only its targets compile and link.
+    func buildEnvironment(for exercise: Catalogue.Entry) -> [String: String] {
+        var environment = ["LAB_ONLY": exercise.id]
+        if solutions { environment["LAB_SOLUTIONS"] = "1" }
+        return environment
+    }
+
+    /// Step 1: `swift build --build-tests`, only this exercise's targets declared.
+    public func buildInvocation(for exercise: Catalogue.Entry) -> Invocation {
+        Invocation(
+            program: "swift", arguments: ["build", "--scratch-path", effectiveScratchPath, "--build-tests"],
+            environment: buildEnvironment(for: exercise), directory: lab.root)
+    }
+
+    /// The test bundle the build links (Linux: an executable), e.g. `.build-lab/debug/MokoLabPackageTests.xctest`.
+    public func testBundle() -> URL {
+        let scratch =
+            effectiveScratchPath.hasPrefix("/")
+            ? URL(fileURLWithPath: effectiveScratchPath) : lab.url(effectiveScratchPath)
+        let bin = scratch.appendingPathComponent("debug")
+        let name = (try? lab.manifestText()).flatMap(PackageManifest.packageName(in:)) ?? "MokoLab"
+        return bin.appendingPathComponent("\(name)PackageTests.xctest")
+    }
+
+    /// Step 2: the bundle lists its checks (`Module.Class/method`), to pick this exercise's classes.
+    public func listInvocation(bundle: URL) -> Invocation {
+        Invocation(program: bundle.path, arguments: ["--list-tests"], directory: lab.root)
+    }
+
+    /// Step 3: the bundle runs exactly these classes (`Exercise3_4Tests.Exercise3_4Checks`), nothing else: not
+    /// the hidden checks linked into the same bundle, not 1.10 when 1.1 is asked for.
+    public func runInvocation(bundle: URL, classes: [String]) -> Invocation {
+        Invocation(program: bundle.path, arguments: [classes.joined(separator: ",")], directory: lab.root)
+    }
+
+    /// The classes of `module` in a `--list-tests` output, in order of appearance.
+    public static func checkClasses(of module: String, inListing listing: String) -> [String] {
+        var classes: [String] = []
+        for line in listing.split(separator: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard let match = trimmed.wholeMatch(of: #/([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)/[^ ]+/#),
+                match.1 == module
+            else { continue }
+            let name = "\(match.1).\(match.2)"
+            if !classes.contains(name) { classes.append(name) }
+        }
+        return classes
+    }
+
+    /// Where the test bundle is not a runnable executable (macOS `.xctest` bundles): one `swift test` that
+    /// builds and runs this exercise's visible checks (anchored filter: `Exercise1_1` would also match 1.10).
+    public func invocation(for exercise: Catalogue.Entry) -> Invocation {
+        Invocation(
+            program: "swift",
+            arguments: [
+                "test", "--scratch-path", effectiveScratchPath, "--disable-swift-testing", "--filter",
+                "^\(exercise.filter)\\.",
+            ],
+            environment: buildEnvironment(for: exercise), directory: lab.root)
+    }
+
+    /// Builds and runs the exercise's visible checks: the combined output of the steps and the commands run.
+    ///
+    /// `swift build --build-tests` (only this exercise declared), then the test bundle directly: it lists its
+    /// checks and runs this exercise's classes. This skips `swift test`'s second package load and planning
+    /// (about a second per run). Falls back to ``invocation(for:)`` where the bundle is not an executable.
+    func runChecks(
+        of exercise: Catalogue.Entry, onBuildLine: @escaping @Sendable (String) -> Void
+    ) throws -> (outcome: ProcessOutcome, commands: String) {
+        let progress: @Sendable (String) -> Void = { line in
+            if TestOutputParser.isBuildProgress(line) { onBuildLine(line) }
+        }
+        let single = invocation(for: exercise)
+        guard Self.bundlesAreExecutables else { return (try runner.run(single, onLine: progress), single.commandLine) }
+        let build = buildInvocation(for: exercise)
+        let built = try runner.run(build, onLine: progress)
+        guard built.exitCode == 0 else { return (built, build.commandLine) }
+        let bundle = testBundle()
+        guard FileManager.default.isExecutableFile(atPath: bundle.path) else {
+            return (try runner.run(single, onLine: progress), single.commandLine)
+        }
+        let list = listInvocation(bundle: bundle)
+        let listing = try runner.run(list, onLine: { _ in })
+        let classes = Self.checkClasses(of: exercise.filter, inListing: listing.output)
+        guard listing.exitCode == 0, !classes.isEmpty else {
+            return (
+                ProcessOutcome(exitCode: listing.exitCode, output: built.output + listing.output),
+                "\(build.commandLine) && \(list.commandLine)"
+            )
+        }
+        let run = runInvocation(bundle: bundle, classes: classes)
+        let ran = try runner.run(run, onLine: { _ in })
+        return (ProcessOutcome(exitCode: ran.exitCode, output: built.output + ran.output), run.commandLine)
+    }
+
+    /// Whether test bundles are executables run directly (Linux) rather than loaded by `xctest` (macOS).
+    static var bundlesAreExecutables: Bool {
+        #if os(Linux)
+        true
+        #else
+        false
+        #endif
     }
 
     /// What `lab test` concluded.
@@ -37,20 +156,6 @@ public struct ExerciseTester: Sendable {
         public var exitCode: Int32
     }
 
-    /// The `swift test` command that runs exactly this exercise's visible checks.
-    ///
-    /// `LAB_ONLY` makes the package declare only this exercise (a half-finished exercise elsewhere cannot
-    /// break the build, and only one test bundle links); the anchored filter runs this exercise's check module
-    /// alone (`Exercise1_1` would also match 1.10 and 1.11).
-    public func invocation(for exercise: Catalogue.Entry) -> Invocation {
-        var arguments = ["test"]
-        if let scratchPath { arguments += ["--scratch-path", scratchPath] }
-        arguments += ["--disable-swift-testing", "--filter", "^\(exercise.filter)\\."]
-        var environment = ["LAB_ONLY": exercise.id]
-        if solutions { environment["LAB_SOLUTIONS"] = "1" }
-        return Invocation(program: "swift", arguments: arguments, environment: environment, directory: lab.root)
-    }
-
     /// Runs the checks of the exercise `reference` names, records the result and returns what to show.
     ///
     /// - Parameters:
@@ -61,14 +166,12 @@ public struct ExerciseTester: Sendable {
         _ reference: String, onBuildLine: @escaping @Sendable (String) -> Void = { _ in }
     ) throws -> Verdict {
         let exercise = try lab.exercise(reference)
-        let outcome = try runner.run(invocation(for: exercise)) { line in
-            if TestOutputParser.isBuildProgress(line) { onBuildLine(line) }
-        }
+        let (outcome, commands) = try runChecks(of: exercise, onBuildLine: onBuildLine)
         let store = ProgressStore(lab: lab)
         let progress = try store.load()
         var verdict = judge(
             exercise: exercise, outcome: outcome, declared: lab.declaredChecks(in: "Tests/\(exercise.filter)"),
-            hintsShown: progress.hintsShown[exercise.id] ?? 0)
+            hintsShown: progress.hintsShown[exercise.id] ?? 0, command: commands)
         if !solutions {
             try store.update {
                 $0.results[exercise.id] = Progress.Result(
@@ -96,7 +199,10 @@ public struct ExerciseTester: Sendable {
     ///   - outcome: `swift test`'s exit code and output.
     ///   - declared: how many check methods the exercise's check files declare (0 when unknown).
     ///   - hintsShown: how many hints the trainee has seen, to offer the next one.
-    public func judge(exercise: Catalogue.Entry, outcome: ProcessOutcome, declared: Int, hintsShown: Int) -> Verdict {
+    ///   - command: the command that produced the outcome, for messages (default: ``invocation(for:)``).
+    public func judge(
+        exercise: Catalogue.Entry, outcome: ProcessOutcome, declared: Int, hintsShown: Int, command: String? = nil
+    ) -> Verdict {
         let report = TestOutputParser.parse(outcome.output)
         let paths = PathDisplay(
             roots: [lab.root.path, lab.root.resolvingSymlinksInPath().path], exerciseFolder: "Exercises/\(exercise.id)")
@@ -131,7 +237,9 @@ public struct ExerciseTester: Sendable {
 
         if ran == 0 {
             text += "✗ \(heading): no check ran — this is a failure, not a pass.\n"
-            text += "  `\(invocation(for: exercise).commandLine)` exited \(outcome.exitCode) without running any check"
+            text +=
+                "  `\(command ?? invocation(for: exercise).commandLine)` exited \(outcome.exitCode) without running any "
+            text += "check"
             text += report.crash.map { " (the test process crashed: \(paths.display($0)))" } ?? ""
             text += ".\n  Its last lines:\n"
             for line in outcome.output.split(separator: "\n").suffix(15) {
@@ -171,7 +279,7 @@ public struct ExerciseTester: Sendable {
             text += report.crash.map { " (the test process crashed: \(paths.display($0)))" } ?? ""
             text += ".\n"
         } else if failed.isEmpty {
-            text += "`swift test` exited \(outcome.exitCode) although every check passed; its last lines:\n"
+            text += "The checks exited \(outcome.exitCode) although every check passed; its last lines:\n"
             for line in outcome.output.split(separator: "\n").suffix(10) {
                 text += "    \(paths.display(String(line)))\n"
             }

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A program to run: what, with which arguments and extra environment, and where.
 public struct Invocation: Sendable, Equatable {
     /// The program, looked up on `PATH` (e.g. `swift`).
@@ -59,8 +65,13 @@ public protocol ProcessRunning: Sendable {
 
 /// Starts real processes with Foundation's `Process`.
 public struct SystemProcessRunner: ProcessRunning {
+    /// Where started children are registered, so that a signal to `lab` stops them too.
+    public var children: ChildProcesses
+
     /// Creates a runner.
-    public init() {}
+    public init(children: ChildProcesses = .shared) {
+        self.children = children
+    }
 
     /// Runs `invocation`, reading its output as it comes.
     public func run(_ invocation: Invocation, onLine: @escaping @Sendable (String) -> Void) throws -> ProcessOutcome {
@@ -74,10 +85,13 @@ public struct SystemProcessRunner: ProcessRunning {
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
         do {
-            try process.run()
+            try Self.withSignalsUnblocked { try process.run() }
         } catch {
             throw LabError("cannot start `\(invocation.program)`: \(error.localizedDescription)")
         }
+        let pid = process.processIdentifier
+        children.started(pid)
+        defer { children.ended(pid) }
         var output = Data()
         var pending = Data()
         let reader = pipe.fileHandleForReading
@@ -96,5 +110,18 @@ public struct SystemProcessRunner: ProcessRunning {
         let code =
             process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
         return ProcessOutcome(exitCode: code, output: String(decoding: output, as: UTF8.self))
+    }
+
+    /// Runs `body` (which starts a child) with no signal blocked in the calling thread.
+    ///
+    /// A child inherits the signal mask of the thread that starts it, and the threads Swift concurrency and
+    /// Dispatch run on block most signals: a `swift build` started from one ignored SIGTERM and Ctrl-C for good.
+    static func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
+        var none = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 }

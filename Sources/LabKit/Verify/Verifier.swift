@@ -16,7 +16,7 @@ public struct Verifier: Sendable {
         public var solutionsScratchPath: String
         /// Scratch path of the mutant runs (default: the solutions tree: each mutant rebuilds one module).
         public var mutantsScratchPath: String
-        /// Folder for the run logs, relative to the lab.
+        /// Folder for the run logs, relative to the lab (or absolute).
         public var logsFolder: String
 
         /// The defaults of `scripts/verify-exercises.sh`.
@@ -28,6 +28,15 @@ public struct Verifier: Sendable {
             self.solutionsScratchPath = solutionsScratchPath
             self.mutantsScratchPath = mutantsScratchPath ?? solutionsScratchPath
             self.logsFolder = logsFolder
+        }
+
+        /// A logs folder of one's own for a run started at `date` by process `processID`:
+        /// `<base>/<UTC date and time>-<pid>`, so that concurrent `lab verify` runs never write the same logs.
+        public static func runLogsFolder(base: String = ".build-verify-logs", date: Date, processID: Int32) -> String {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
+            let stamp = formatter.string(from: date).filter { $0 != ":" && $0 != "-" }
+            return "\(base)/\(stamp)-\(processID)"
         }
     }
 
@@ -159,8 +168,7 @@ public struct Verifier: Sendable {
         let manifest = try lab.manifestText()
         let packageIDs = PackageManifest.exerciseIDs(in: manifest)
         var general = StaticRules.catalogueViolations(catalogue: catalogue, packageIDs: packageIDs)
-        try FileManager.default.createDirectory(
-            at: lab.url(configuration.logsFolder), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: url(configuration.logsFolder), withIntermediateDirectories: true)
 
         let filter = "^(" + ids.map { "\($0)(Hidden)?Tests\\." }.joined(separator: "|") + ")"
         let only = ids.joined(separator: ",")
@@ -304,8 +312,13 @@ public struct Verifier: Sendable {
             environment: environment, directory: lab.root)
         let outcome = try runner.run(invocation) { _ in }
         let logPath = "\(configuration.logsFolder)/\(log)"
-        try? Data((invocation.commandLine + "\n" + outcome.output).utf8).write(to: lab.url(logPath))
+        try? Data((invocation.commandLine + "\n" + outcome.output).utf8).write(to: url(logPath))
         return Run(report: TestOutputParser.parse(outcome.output), exitCode: outcome.exitCode, logPath: logPath)
+    }
+
+    /// `path` inside the lab, or `path` itself when absolute.
+    private func url(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : lab.url(path)
     }
 
     private func firstError(_ report: TestRunReport) -> String {

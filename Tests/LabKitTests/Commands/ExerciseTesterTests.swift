@@ -8,23 +8,62 @@ import Testing
             exitCode: exitCode, output: try fixture(name).replacingOccurrences(of: "/LAB", with: fake.directory.path))
     }
 
-    @Test func runsExactlyThatExerciseWithOnlyItsTargetsDeclared() throws {
+    @Test func buildsOnlyThatExerciseThenRunsItsCheckClassesFromTheBundle() throws {
         let fake = try FakeLab()
-        let runner = RecordingRunner([try outcome("skeleton-1_3", exitCode: 1, in: fake)])
-        _ = try ExerciseTester(lab: fake.lab, runner: runner, scratchPath: ".build-x").test("1.3")
-        let invocation = try #require(runner.invocations.first)
-        #expect(invocation.program == "swift")
+        let runner = CheckRunner(runs: [try outcome("skeleton-1_3", exitCode: 1, in: fake)])
+        _ = try ExerciseTester(lab: fake.lab, runner: runner).test("1.3")
+        let bundle = fake.directory.appending(FakeLab.bundle).path
         #expect(
-            invocation.arguments == [
-                "test", "--scratch-path", ".build-x", "--disable-swift-testing", "--filter", #"^Exercise1_3Tests\."#,
+            runner.invocations.map { [$0.program] + $0.arguments } == [
+                ["swift", "build", "--scratch-path", ".build-lab", "--build-tests"],
+                [bundle, "--list-tests"],
+                // Only the visible checks of 1.3: not its hidden checks, not 1.4's.
+                [bundle, "Exercise1_3Tests.Exercise1_3Checks"],
             ])
-        #expect(invocation.environment == ["LAB_ONLY": "Exercise1_3"])
-        #expect(invocation.directory.path == fake.lab.root.path)
+        #expect(runner.invocations.first?.environment == ["LAB_ONLY": "Exercise1_3"])
+        #expect(runner.invocations.allSatisfy { $0.directory.path == fake.lab.root.path })
+    }
+
+    @Test func checkClassesComeFromTheListingOfThatModuleOnly() {
+        let listing = """
+            Listing 5 tests in debug.xctest:
+
+            Exercise1_1Tests.Exercise1_1Checks/test1_a
+            Exercise1_10Tests.Exercise1_10Checks/test1_a
+            Exercise1_1Tests.Exercise1_1Checks/test2_b
+            Exercise1_1Tests.Exercise1_1MoreChecks/test1_c
+            Exercise1_1HiddenTests.Exercise1_1HiddenChecks/test1_d
+            """
+        #expect(
+            ExerciseTester.checkClasses(of: "Exercise1_1Tests", inListing: listing) == [
+                "Exercise1_1Tests.Exercise1_1Checks", "Exercise1_1Tests.Exercise1_1MoreChecks",
+            ])
+        #expect(ExerciseTester.checkClasses(of: "Exercise1_2Tests", inListing: listing).isEmpty)
+    }
+
+    @Test func withoutARunnableBundleItFallsBackToOneAnchoredSwiftTest() throws {
+        let fake = try FakeLab()
+        let runner = RecordingRunner([
+            .init(exitCode: 0, output: "Build complete!"), WatcherTests.passing("Exercise1_3"),
+        ])
+        let verdict = try ExerciseTester(lab: fake.lab, runner: runner, scratchPath: ".build-x").test("1.3")
+        #expect(verdict.status == .passing)
+        #expect(
+            runner.invocations.map(\.arguments) == [
+                ["build", "--scratch-path", ".build-x", "--build-tests"],
+                ["test", "--scratch-path", ".build-x", "--disable-swift-testing", "--filter", #"^Exercise1_3Tests\."#],
+            ])
+        #expect(runner.invocations.allSatisfy { $0.environment == ["LAB_ONLY": "Exercise1_3"] })
+    }
+
+    @Test func theDefaultBuildFoldersAreLabsOwn() {
+        #expect(ExerciseTester.defaultScratchPath(solutions: false) == ".build-lab")
+        #expect(ExerciseTester.defaultScratchPath(solutions: true) == ".build-lab-solutions")
     }
 
     @Test func showsTheFirstFailingCheckFirstThenTheCountAndTheNextHint() throws {
         let fake = try FakeLab()
-        let runner = RecordingRunner([try outcome("skeleton-1_3", exitCode: 1, in: fake)])
+        let runner = CheckRunner(runs: [try outcome("skeleton-1_3", exitCode: 1, in: fake)])
         let verdict = try ExerciseTester(lab: fake.lab, runner: runner).test("Exercise1_3")
         #expect(verdict.exitCode == 1 && verdict.status == .failing && verdict.passed == 0 && verdict.ran == 4)
         let lines = verdict.text.split(separator: "\n").map(String.init)
@@ -44,8 +83,9 @@ import Testing
 
     @Test func compileErrorsAreShownRelativeToTheExerciseWithNewlinesIntact() throws {
         let fake = try FakeLab()
-        let runner = RecordingRunner([try outcome("compile-error", exitCode: 1, in: fake)])
+        let runner = CheckRunner(runs: [], build: try outcome("compile-error", exitCode: 1, in: fake))
         let verdict = try ExerciseTester(lab: fake.lab, runner: runner).test("1.3")
+        #expect(runner.invocations.count == 1)  // nothing runs after a failed build
         #expect(verdict.exitCode == 1 && verdict.status == .doesNotCompile)
         #expect(
             verdict.text.hasPrefix("✗ 1.3 A command-line app: the code does not compile (Exercises/Exercise1_3/).\n\n"))
@@ -65,18 +105,28 @@ import Testing
         let fake = try FakeLab()
         let output =
             "Build complete! (0.5s)\nTest Suite 'Selected tests' passed at 2026\n\t Executed 0 tests, with 0 failures"
-        let runner = RecordingRunner([ProcessOutcome(exitCode: 0, output: output)])
+        let runner = CheckRunner(runs: [ProcessOutcome(exitCode: 0, output: output)])
         let verdict = try ExerciseTester(lab: fake.lab, runner: runner).test("1.3")
         #expect(verdict.exitCode == 1 && verdict.status == .failing)
         #expect(verdict.text.contains("no check ran — this is a failure, not a pass"))
         #expect(verdict.text.contains("Executed 0 tests"))
     }
 
+    @Test func aBundleWithoutTheExercisesChecksIsALoudFailureAndRunsNothing() throws {
+        let fake = try FakeLab()
+        let runner = CheckRunner(runs: [], listing: "Exercise1_3HiddenTests.Exercise1_3HiddenChecks/test1_more")
+        let verdict = try ExerciseTester(lab: fake.lab, runner: runner).test("1.3")
+        #expect(verdict.exitCode == 1 && verdict.status == .failing && verdict.ran == 0)
+        #expect(verdict.text.contains("no check ran — this is a failure, not a pass"))
+        #expect(verdict.text.contains("--list-tests"))
+        #expect(runner.checkRuns.isEmpty)
+    }
+
     @Test func aCrashNamesTheCheckAndCountsTheChecksThatDidNotRun() throws {
         let fake = try FakeLab()
         try fake.write(
             "Tests/Exercise1_3Tests/Checks.swift", (1...5).map { "func test\($0)_x() {}" }.joined(separator: "\n"))
-        let runner = RecordingRunner([try outcome("crash", exitCode: 1, in: fake)])
+        let runner = CheckRunner(runs: [try outcome("crash", exitCode: 1, in: fake)])
         let verdict = try ExerciseTester(lab: fake.lab, runner: runner).test("1.3")
         #expect(verdict.exitCode == 1)
         #expect(verdict.text.contains("First failing check: greets (Exercise1_3Checks.test1_greets)"))
@@ -89,7 +139,7 @@ import Testing
 
     @Test func allChecksPassingExitsZeroAndPointsToTheNextExercise() throws {
         let fake = try FakeLab()
-        let runner = RecordingRunner([WatcherTests.passing("Exercise1_3")])
+        let runner = CheckRunner(runs: [WatcherTests.passing("Exercise1_3")])
         let verdict = try ExerciseTester(lab: fake.lab, runner: runner).test("1.3")
         #expect(verdict.exitCode == 0 && verdict.status == .passing)
         #expect(
@@ -99,7 +149,7 @@ import Testing
 
     @Test func anUnknownExerciseRunsNothing() throws {
         let fake = try FakeLab()
-        let runner = RecordingRunner([])
+        let runner = CheckRunner(runs: [])
         #expect(throws: LabError.self) { try ExerciseTester(lab: fake.lab, runner: runner).test("9.9") }
         #expect(runner.invocations.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: fake.directory.appending(".lab").path))
@@ -107,9 +157,10 @@ import Testing
 
     @Test func solutionsRunDoesNotTouchProgress() throws {
         let fake = try FakeLab()
-        let runner = RecordingRunner([WatcherTests.passing("Exercise1_3")])
+        let runner = CheckRunner(runs: [WatcherTests.passing("Exercise1_3")])
         _ = try ExerciseTester(lab: fake.lab, runner: runner, solutions: true).test("1.3")
         #expect(runner.invocations.first?.environment["LAB_SOLUTIONS"] == "1")
+        #expect(runner.invocations.first?.arguments.contains(".build-lab-solutions") == true)
         #expect(try ProgressStore(lab: fake.lab).load() == Progress())
     }
 }

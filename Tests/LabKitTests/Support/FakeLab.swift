@@ -73,7 +73,14 @@ struct FakeLab {
                 "final class \(id)HiddenChecks: XCTestCase {\n    func test1_more() {}\n}\n")
             try write("grader/mutants/\(id)/wrong/Code.swift", "// Caught by \(id)HiddenChecks.test1_more\n")
         }
+        // What `swift build --build-tests` links (an executable on Linux); the runner below plays it.
+        try write(Self.bundle, "#!/bin/sh\nexit 99\n")
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o755], ofItemAtPath: directory.appending(Self.bundle).path)
     }
+
+    /// The test bundle `lab test` runs, relative to the lab.
+    static let bundle = ".build-lab/debug/MokoLabPackageTests.xctest"
 
     func write(_ path: String, _ text: String) throws {
         let url = directory.appending(path)
@@ -116,4 +123,45 @@ func fixture(_ name: String) throws -> String {
 
 struct FixtureMissing: Error {
     var name: String
+}
+
+/// Plays `swift build` and the test bundle for `lab test`: `swift build` answers `build` (success unless told
+/// otherwise), the bundle's `--list-tests` answers `listing` (1.3's and 1.4's visible and hidden classes), and
+/// each run of the bundle answers the next of `runs`.
+final class CheckRunner: ProcessRunning {
+    private let state: Mutex<(runs: [ProcessOutcome], invocations: [Invocation])>
+    let build: ProcessOutcome
+    let listing: String
+
+    static let listing = ["Exercise1_3", "Exercise1_4"].flatMap { id in
+        [
+            "\(id)Tests.\(id)Checks/test1_printsHelloWithTheGivenName",
+            "\(id)Tests.\(id)Checks/test2_uppercaseFlagPrintsTheGreetingInCapitals",
+            "\(id)HiddenTests.\(id)HiddenChecks/test1_more",
+        ]
+    }.joined(separator: "\n")
+
+    init(
+        runs: [ProcessOutcome], build: ProcessOutcome = .init(exitCode: 0, output: "Build complete! (0.5s)\n"),
+        listing: String = CheckRunner.listing
+    ) {
+        state = Mutex((runs, []))
+        self.build = build
+        self.listing = "Listing 6 tests in debug.xctest:\n\n" + listing + "\n"
+    }
+
+    var invocations: [Invocation] { state.withLock { $0.invocations } }
+    /// The runs of the bundle that ran checks (not the listing, not the build).
+    var checkRuns: [Invocation] { invocations.filter { $0.program != "swift" && $0.arguments != ["--list-tests"] } }
+
+    func run(_ invocation: Invocation, onLine: @escaping @Sendable (String) -> Void) throws -> ProcessOutcome {
+        let outcome = state.withLock { state -> ProcessOutcome in
+            state.invocations.append(invocation)
+            if invocation.program == "swift" { return build }
+            if invocation.arguments == ["--list-tests"] { return ProcessOutcome(exitCode: 0, output: listing) }
+            return state.runs.isEmpty ? ProcessOutcome(exitCode: 0, output: "") : state.runs.removeFirst()
+        }
+        for line in outcome.output.split(separator: "\n") { onLine(String(line)) }
+        return outcome
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LabKit
+import MokoEnterpriseTestSupport
 import Testing
 
 @Suite struct VerifierTests {
@@ -59,6 +60,29 @@ import Testing
         #expect(
             FileManager.default.fileExists(
                 atPath: fake.directory.appending(".build-verify-logs/mutant-Exercise1_3-wrong.log").path))
+    }
+
+    @Test func eachRunHasALogsFolderOfItsOwn() throws {
+        let date = Date(timeIntervalSince1970: 1_797_559_200)
+        let first = Verifier.Configuration.runLogsFolder(date: date, processID: 41)
+        let second = Verifier.Configuration.runLogsFolder(date: date, processID: 42)
+        #expect(first == ".build-verify-logs/20261218T020000Z-41")  // UTC, whatever the local time zone
+        #expect(first != second)
+
+        let fake = try FakeLab()
+        let logs = try TemporaryDirectory(prefix: "verify-logs")
+        let runner = RecordingRunner([
+            .init(exitCode: 1, output: Self.all(false)), .init(exitCode: 0, output: Self.all(true)),
+            .init(exitCode: 1, output: Self.run([("Exercise1_3HiddenChecks", "test1_more", false)])),
+        ])
+        let verifier = Verifier(
+            lab: fake.lab, runner: runner,
+            configuration: .init(skeletonScratchPath: ".s", solutionsScratchPath: ".o", logsFolder: logs.path + "/run"))
+        _ = try verifier.verify(try verifier.exerciseIDs(["1.3"]), log: TextBuffer())
+        for log in ["skeletons.log", "solutions.log", "mutant-Exercise1_3-wrong.log"] {
+            #expect(FileManager.default.fileExists(atPath: logs.path + "/run/" + log))
+        }
+        #expect(!FileManager.default.fileExists(atPath: fake.directory.appending(".build-verify-logs").path))
     }
 
     @Test func eachBrokenPromiseIsAViolation() throws {

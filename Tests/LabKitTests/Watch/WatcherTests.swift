@@ -45,12 +45,20 @@ final class ScriptedWaiter: ChangeWaiting {
 
     @Test func rerunsOnEachSaveAndMovesOnWhenTheExercisePasses() async throws {
         let fake = try FakeLab()
-        let runner = RecordingRunner([Self.failing, Self.passing("Exercise1_3"), Self.passing("Exercise1_4")])
+        let runner = CheckRunner(runs: [Self.failing, Self.passing("Exercise1_3"), Self.passing("Exercise1_4")])
         let waiter = ScriptedWaiter { _ in }
         let output = TextBuffer()
         let watcher = Watcher(tester: ExerciseTester(lab: fake.lab, runner: runner), waiter: waiter)
         try await watcher.watch(from: "1.3", output: output)
-        #expect(runner.invocations.map { $0.environment["LAB_ONLY"] } == ["Exercise1_3", "Exercise1_3", "Exercise1_4"])
+        #expect(
+            runner.invocations.filter { $0.program == "swift" }.map { $0.environment["LAB_ONLY"] } == [
+                "Exercise1_3", "Exercise1_3", "Exercise1_4",
+            ])
+        #expect(
+            runner.checkRuns.map(\.arguments) == [
+                ["Exercise1_3Tests.Exercise1_3Checks"], ["Exercise1_3Tests.Exercise1_3Checks"],
+                ["Exercise1_4Tests.Exercise1_4Checks"],
+            ])
         #expect(waiter.count == 1)
         #expect(output.text.contains("Moving on to 1.4 Common utilities."))
         #expect(output.text.contains("Every exercise from here on passes."))
@@ -59,11 +67,11 @@ final class ScriptedWaiter: ChangeWaiting {
 
     @Test func cancellationEndsTheWatch() async throws {
         let fake = try FakeLab()
-        let runner = RecordingRunner([Self.failing, Self.failing])
+        let runner = CheckRunner(runs: [Self.failing, Self.failing])
         let waiter = ScriptedWaiter { number in if number == 2 { throw CancellationError() } }
         let watcher = Watcher(tester: ExerciseTester(lab: fake.lab, runner: runner), waiter: waiter)
         await #expect(throws: CancellationError.self) { try await watcher.watch(from: nil, output: TextBuffer()) }
-        #expect(runner.invocations.count == 2)
+        #expect(runner.checkRuns.count == 2)
     }
 
     @Test func pollingSeesASaveWithoutFileEvents() async throws {
