@@ -234,6 +234,8 @@ let toolTargets: [Target] = [
             "MockGitHub",
             "MockGitHubServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ],
         swiftSettings: swiftSettings
     ),
@@ -341,6 +343,9 @@ let toolProducts: [Product] = [
 /// `Exercises/Project` exists; under `LAB_ONLY` only when `Project` is named. `LAB_MUTANT=Project/<name>`
 /// builds `grader/mutants/Project/<name>` (with `Sources/` and `Tests/`) instead.
 let projectIncluded = exists("Exercises/Project") && (only?.contains("Project") ?? true)
+/// `LAB_COVERAGE=1` (the grader's build): only the `Project` module is instrumented for line coverage, so the
+/// grader measures the trainee's tests without rebuilding every other module with coverage.
+let projectCoverage = Context.environment["LAB_COVERAGE"] == "1"
 let projectRoot = sourcePath(of: "Project")
 let projectTargets: [Target] =
     projectIncluded
@@ -354,6 +359,8 @@ let projectTargets: [Target] =
             path: "\(projectRoot)/Sources",
             exclude: ["README.md"].filter { exists("\(projectRoot)/Sources/\($0)") },
             swiftSettings: swiftSettings
+                + (projectCoverage ? [.unsafeFlags(["-profile-generate", "-profile-coverage-mapping"])] : []),
+            linkerSettings: projectCoverage ? [.unsafeFlags(["-profile-generate"])] : []
         ),
         .testTarget(
             name: "ProjectTests",

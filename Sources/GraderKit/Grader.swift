@@ -84,8 +84,20 @@ public struct Grader: Sendable {
         let buildStart = Date()
         // The capstone's scenarios need `moko-project` and the instructor's `mock-github` in the same build.
         let scenarios = allocation.items.filter { $0.item.kind == .scenario && $0.isGradable }
-        let build = try Builder(workspace: workspace, logDirectory: logs, progress: progress).build(
-            ids + (scenarios.isEmpty ? [] : ["Project"]),
+        // The static items need `Project` built (its files compiled again when their warnings are not on record),
+        // and `coverage` needs its module instrumented (`LAB_COVERAGE=1`, see Package.swift).
+        let statics = allocation.items.filter { $0.item.kind == .static && $0.isGradable }
+        if !statics.isEmpty {
+            StaticCheckRunner(
+                instructorRoot: instructorRoot, workspace: workspace, sandbox: sandbox,
+                limits: allocation.rubric.limits,
+                hide: [], logDirectory: logs
+            ).prepareBuild()
+        }
+        var builder = Builder(workspace: workspace, logDirectory: logs, progress: progress)
+        builder.coverage = statics.contains { $0.item.id == StaticCheck.coverage.itemID }
+        let build = try builder.build(
+            ids + (scenarios.isEmpty && statics.isEmpty ? [] : ["Project"]),
             tools: scenarios.isEmpty ? [] : ["mock-github", "MockGitHubServer"])
         let buildSeconds = Date().timeIntervalSince(buildStart)
         progress(
@@ -130,8 +142,11 @@ public struct Grader: Sendable {
         let checksSeconds = Date().timeIntervalSince(checksStart)
 
         let capstoneStart = Date()
-        let capstone = gradeCapstone(
+        var capstone = gradeCapstone(
             scenarios, build: build, reuse: reuse, runner: runner,
+            projectSource: submission.project == nil ? "skeleton" : "submission")
+        gradeStatic(
+            statics, build: build, capstone: &capstone, reuse: reuse, runner: runner,
             projectSource: submission.project == nil ? "skeleton" : "submission")
         let capstoneSeconds = Date().timeIntervalSince(capstoneStart)
 

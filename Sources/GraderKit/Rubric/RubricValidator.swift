@@ -132,7 +132,9 @@ public enum RubricValidator {
         var seenChecks: Set<CheckID> = []
         for item in rubric.items {
             guard item.kind == .exercise else {
-                let implemented = item.kind == .scenario && CapstoneScenario(itemID: item.id) != nil
+                let implemented =
+                    (item.kind == .scenario && CapstoneScenario(itemID: item.id) != nil)
+                    || (item.kind == .static && StaticCheck(itemID: item.id) != nil)
                 var reason: String? = item.pending ? "the grader does not drive the capstone yet" : nil
                 if !item.pending && implemented && !inventory.hasProject {
                     reason = "Exercises/Project does not exist yet"

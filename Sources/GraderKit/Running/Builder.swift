@@ -23,6 +23,8 @@ public struct Builder: Sendable {
     public var buildSeconds: Double = 3_600
     /// Called with a line of progress.
     public var progress: @Sendable (String) -> Void = { _ in }
+    /// Builds the capstone's `Project` module instrumented for line coverage (`LAB_COVERAGE=1`).
+    public var coverage = false
 
     /// Creates a builder.
     public init(workspace: Workspace, logDirectory: URL, progress: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -32,10 +34,11 @@ public struct Builder: Sendable {
     }
 
     /// The environment of the build: the grader's own, without the lab switches, with `LAB_ONLY`.
-    static func environment(only: [String]) -> [String: String] {
+    static func environment(only: [String], coverage: Bool = false) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for key in ["LAB_SOLUTIONS", "LAB_MUTANT", "LAB_ONLY", "LAB_EXCLUDE"] { environment[key] = nil }
+        for key in ["LAB_SOLUTIONS", "LAB_MUTANT", "LAB_ONLY", "LAB_EXCLUDE", "LAB_COVERAGE"] { environment[key] = nil }
         environment["LAB_ONLY"] = only.joined(separator: ",")
+        if coverage { environment["LAB_COVERAGE"] = "1" }
         return environment
     }
 
@@ -65,7 +68,8 @@ public struct Builder: Sendable {
             let log = logDirectory.appendingPathComponent("build-\(attempts).log")
             let outcome = try ProcessRunner.run(
                 [swift, "build", "--build-tests", "--scratch-path", workspace.scratchPath.path],
-                directory: workspace.directory, environment: Self.environment(only: remaining + tools),
+                directory: workspace.directory,
+                environment: Self.environment(only: remaining + tools, coverage: coverage),
                 wallSeconds: buildSeconds, outputBytes: 50_000_000, logFile: log)
             seconds += outcome.seconds
             if outcome.ending == .exited(0) { break }
