@@ -209,6 +209,9 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "Folder for this run's logs (default: $LAB_VERIFY_LOGS, else .build-verify-logs/<UTC time>-<pid>).")
     var logs: String?
 
+    @Flag(help: "Run no mutant (their 'Caught by' headers are still checked); CI proves them with `grade samples`.")
+    var skipMutants = false
+
     func run() async throws {
         stopChildrenOnSignals()
         let environment = ProcessInfo.processInfo.environment
@@ -223,7 +226,7 @@ struct Verify: AsyncParsableCommand {
                     skeletonScratchPath: skeletonScratchPath ?? environment["SKELETON_SCRATCH_PATH"] ?? ".build",
                     solutionsScratchPath: solutions,
                     mutantsScratchPath: mutantsScratchPath ?? environment["MUTANTS_SCRATCH_PATH"] ?? solutions,
-                    logsFolder: logsFolder))
+                    logsFolder: logsFolder, runMutants: !skipMutants))
             return try verifier.verify(try verifier.exerciseIDs(exercises), log: StandardStream.error)
         }
         for violation in result.violations { StandardStream.error.line("VIOLATION \(violation)") }

@@ -18,16 +18,20 @@ public struct Verifier: Sendable {
         public var mutantsScratchPath: String
         /// Folder for the run logs, relative to the lab (or absolute).
         public var logsFolder: String
+        /// `false` runs no mutant (their `Caught by` headers are still required): CI proves the mutants with
+        /// `grade samples`, which asks the same of each and more.
+        public var runMutants: Bool
 
         /// The defaults of `scripts/verify-exercises.sh`.
         public init(
             skeletonScratchPath: String = ".build", solutionsScratchPath: String = ".build-solutions",
-            mutantsScratchPath: String? = nil, logsFolder: String = ".build-verify-logs"
+            mutantsScratchPath: String? = nil, logsFolder: String = ".build-verify-logs", runMutants: Bool = true
         ) {
             self.skeletonScratchPath = skeletonScratchPath
             self.solutionsScratchPath = solutionsScratchPath
             self.mutantsScratchPath = mutantsScratchPath ?? solutionsScratchPath
             self.logsFolder = logsFolder
+            self.runMutants = runMutants
         }
 
         /// A logs folder of one's own for a run started at `date` by process `processID`:
@@ -58,6 +62,8 @@ public struct Verifier: Sendable {
         public var mutantsCaught = 0
         /// Mutants there are.
         public var mutants = 0
+        /// `false` when the mutants were not run (`lab verify --skip-mutants`).
+        public var mutantsRun = true
         /// What is wrong.
         public var problems: [String] = []
 
@@ -103,7 +109,8 @@ public struct Verifier: Sendable {
                     row.id + String(repeating: " ", count: max(0, 12 - row.id.count)),
                     "\(right(row.skeletonPassed, 6)) / \(left(row.skeletonRan, 6))",
                     right(row.solutionVisiblePassed, 4), right(row.solutionHiddenPassed, 4),
-                    right(row.solutionFailed, 4), "\(right(row.mutantsCaught, 6)) / \(left(row.mutants, 5))",
+                    right(row.solutionFailed, 4),
+                    "\(row.mutantsRun ? right(row.mutantsCaught, 6) : "  skip") / \(left(row.mutants, 5))",
                     (row.problems.isEmpty ? "ok" : "FAIL").padding(toLength: 6, withPad: " ", startingAt: 0),
                 ]
                 text += "| " + cells.joined(separator: " | ") + " |\n"
@@ -229,8 +236,16 @@ public struct Verifier: Sendable {
             }
 
             // 3. Mutants: each caught, by the check its header names among others.
+            row.mutantsRun = configuration.runMutants
             for mutant in mutants(of: id) {
                 row.mutants += 1
+                guard configuration.runMutants else {
+                    if mutant.caughtBy == nil {
+                        row.problems.append(
+                            "mutant \(mutant.name): no 'Caught by \(id)HiddenChecks.<method>' comment in its files")
+                    }
+                    continue
+                }
                 log.line("== mutant \(id)/\(mutant.name) (\(configuration.mutantsScratchPath))")
                 let run = try run(
                     scratch: configuration.mutantsScratchPath,

@@ -62,6 +62,20 @@ import Testing
                 atPath: fake.directory.appending(".build-verify-logs/mutant-Exercise1_3-wrong.log").path))
     }
 
+    @Test func skippedMutantsAreNotRunButTheirHeadersAreStillRequired() throws {
+        let fake = try FakeLab()
+        let runner = RecordingRunner([
+            .init(exitCode: 1, output: Self.all(false)), .init(exitCode: 0, output: Self.all(true)),
+        ])
+        let verifier = Verifier(
+            lab: fake.lab, runner: runner,
+            configuration: .init(skeletonScratchPath: ".s", solutionsScratchPath: ".o", runMutants: false))
+        let result = try verifier.verify(try verifier.exerciseIDs(["1.3"]), log: TextBuffer())
+        #expect(result.violations == [])
+        #expect(runner.invocations.count == 2)  // the skeleton and the solution runs, no mutant run
+        #expect(result.table.contains("|   skip / 1     | ok     |"))
+    }
+
     @Test func eachRunHasALogsFolderOfItsOwn() throws {
         let date = Date(timeIntervalSince1970: 1_797_559_200)
         let first = Verifier.Configuration.runLogsFolder(date: date, processID: 41)
