@@ -64,10 +64,10 @@ extension AuditLogger {
     }
 
     /// How many records one insert statement carries (fewer statement executions per batch).
-    private static let rowsPerInsert = 16
+    static let rowsPerInsert = 16
 
     /// `INSERT ... VALUES (19 placeholders)` repeated for 1 ... ``rowsPerInsert`` rows.
-    private static let insertSQL: [String] = (1...rowsPerInsert).map { rows in
+    static let insertSQL: [String] = (1...rowsPerInsert).map { rows in
         let row = "(" + Array(repeating: "?", count: AuditRecordBinder.columnCount).joined(separator: ", ") + ")"
         return """
             INSERT INTO audit_record (seq, timestamp_ms, event_type, name, severity, outcome, service, host, user_name,
@@ -119,7 +119,7 @@ extension AuditLogger {
     }
 
     /// About the bytes of `value`'s JSON.
-    private static func approximateSize(_ value: AuditValue) -> Int {
+    static func approximateSize(_ value: AuditValue) -> Int {
         switch value {
         case .string(let string): return string.utf8.count + 2
         case .array(let array): return array.reduce(2) { $0 + approximateSize($1) + 1 }
@@ -129,7 +129,7 @@ extension AuditLogger {
     }
 
     /// The bytes of the event's one-line fields (summed without building a collection of them).
-    private static func approximateFieldsSize(_ event: AuditEvent) -> Int {
+    static func approximateFieldsSize(_ event: AuditEvent) -> Int {
         event.name.utf8.count + (event.action?.utf8.count ?? 0) + (event.object?.utf8.count ?? 0)
             + (event.message?.utf8.count ?? 0) + (event.transactionID?.utf8.count ?? 0)
     }

@@ -165,7 +165,7 @@ public final class AuditLogger: AuditEventRecording {
     ///   then none of them is stored.
     @discardableResult
     public func logEvents(_ events: [AuditEvent]) throws -> AuditHead {
-        try append(events, collect: false).head
+        try appendBatch(events)
     }
 
     /// `error_<TypeName>` in snake-ish form, e.g. `error_StoreError`.

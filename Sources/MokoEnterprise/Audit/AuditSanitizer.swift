@@ -134,11 +134,17 @@ enum AuditSanitizer {
         if object.count == 1, let (key, value) = object.first {
             writeMember(key, value, into: &out)
         } else if !object.isEmpty {
-            var members = Array(object)
-            members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for (index, member) in members.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                writeMember(member.key, member.value, into: &out)
+            // Sorted in a temporary buffer (on the stack for the usual few members), not a new array.
+            withUnsafeTemporaryAllocation(of: (key: String, value: AuditValue).self, capacity: object.count) {
+                members in
+                let initialized = members.initialize(fromContentsOf: object)
+                var sorted = UnsafeMutableBufferPointer(rebasing: members[..<initialized])
+                defer { sorted.deinitialize() }
+                sorted.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                for (index, member) in sorted.enumerated() {
+                    if index > 0 { out.append(UInt8(ascii: ",")) }
+                    writeMember(member.key, member.value, into: &out)
+                }
             }
         }
         out.append(UInt8(ascii: "}"))

@@ -21,7 +21,24 @@ struct AuditBatchEquivalenceTests {
                 "": "empty key",
             ]
             return .event("step_\(index)", details: details, transactionID: "txn-\(index % 3)")
-        }
+        } + otherKinds()
+    }
+
+    /// Events using every optional field, with values that need JSON escaping or redaction.
+    private static func otherKinds() -> [AuditEvent] {
+        [
+            .security("authn_login_fail", severity: .high, details: ["ip": "192.0.2.1"], outcome: .failure),
+            .access(resource: "repo \"core\"\\main", action: "read", allowed: false, transactionID: "t\"1"),
+            .change(object: "settings", action: "update", before: "a", after: "b", rolledBack: true),
+            .change(object: "", action: "noop", rolledBack: false),
+            .error("error_io", message: "disk \"full\"\nretry with password=hunter2secret"),
+            AuditEvent(
+                type: AuditEventType("custom\u{2028}type"), name: "quoted \"name\"\r", severity: .low,
+                outcome: .success,
+                action: "act\\ion", object: "obj\u{0007}", message: "", details: [:], transactionID: "",
+                durationSeconds: .infinity, rolledBack: nil),
+            AuditEvent(type: .transactionEnd, name: "transaction_end", durationSeconds: 0.125),
+        ]
     }
 
     @Test func batchedRecordsEqualRecordsLoggedOneByOne() throws {
@@ -46,6 +63,17 @@ struct AuditBatchEquivalenceTests {
             #expect(left.name == right.name)
             #expect(left.transactionID == right.transactionID)
             #expect(left.timestampMilliseconds == right.timestampMilliseconds)
+            #expect(left.eventType == right.eventType)
+            #expect(left.severity == right.severity)
+            #expect(left.outcome == right.outcome)
+            #expect(left.action == right.action)
+            #expect(left.object == right.object)
+            #expect(left.message == right.message)
+            #expect(left.durationSeconds == right.durationSeconds)
+            #expect(left.rolledBack == right.rolledBack)
+            #expect(left.user == right.user)
+            #expect(left.host == right.host)
+            #expect(left.seq == right.seq)
         }
         #expect(try batched.verify().isValid)
         #expect(try single.verify().isValid)
@@ -53,6 +81,7 @@ struct AuditBatchEquivalenceTests {
         #expect(!json.contains("hunter2secret"))
         #expect(!json.contains("k-123456"))
         #expect(!json.contains("aB3dE5aB3dE5"))
+        #expect(!json.contains("hunter2"))
     }
 }
 
