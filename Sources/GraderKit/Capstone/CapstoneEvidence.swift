@@ -10,6 +10,18 @@ public enum CapstoneScenario: String, Sendable, CaseIterable, Codable {
     case maliciousInput = "malicious-input"
     /// The token in none of stdout, stderr, the log file, the state directory's files, the report.
     case tokenNeverLeaked = "token-never-leaked"
+    /// A burst of 5xx answers is retried (a bounded number of times) and the run still ends in line.
+    case serverErrorBurst = "5xx-burst"
+    /// A small quota: the run waits for its reset instead of sending while it is exhausted, and completes.
+    case quotaReset = "quota-reset"
+    /// Every repository endpoint fails: the circuit breaker stops the calls and the run exits non-zero.
+    case outageBreaker = "outage-breaker"
+    /// Killed (SIGKILL) mid-run, then run again with the same state directory: no change repeated, none left.
+    case killResume = "kill-resume"
+    /// A second run revalidates what the first fetched with `If-None-Match` and gets 304s.
+    case conditionalRequests = "conditional-requests"
+    /// More repositories with latency: the mock sees requests in parallel, never more than `--concurrency`.
+    case boundedParallelism = "bounded-parallelism"
 
     /// The rubric item id, `Project.scenario.<name>`.
     public var itemID: String { "Project.scenario.\(rawValue)" }
@@ -33,6 +45,66 @@ public enum CapstonePolicy {
     public static let teamSlug = "platform"
     /// The permission the policy asks for.
     public static let teamPermission = "maintain"
+
+    /// Repositories in the bounded-parallelism scenario: more than one page of 100, so a program that does not
+    /// follow `rel="next"` leaves some unread.
+    public static let parallelRepositories = 105
+    /// Repositories in the outage scenario.
+    public static let outageRepositories = 6
+    /// `--concurrency` of the bounded-parallelism scenario.
+    public static let parallelConcurrency = 3
+    /// `--concurrency` of the outage scenario (the contract's default, passed explicitly).
+    public static let outageConcurrency = 4
+    /// The contract's default `resilience.breaker_threshold`.
+    public static let breakerThreshold = 5
+    /// The contract's default `resilience.max_retries`: a request is sent at most `1 + maxRetries` times in a row.
+    public static let maxRetries = 4
+    /// Quota left (of 5,000) when the quota-reset scenario starts; the run needs more requests than this.
+    public static let quotaRemaining = 5
+    /// Seconds (from the next whole second) until the quota resets in the quota-reset scenario.
+    public static let quotaResetSeconds = 3
+    /// Successful mutating requests after which the kill-resume scenario kills the first run.
+    public static let killAfterMutations = 4
+    /// Delay added to every repository read in the bounded-parallelism scenario (so requests overlap).
+    public static let parallelLatencyMilliseconds = 40
+
+    /// The fault plan of a scenario (JSON for `mock-github --fault-plan`), if it has one.
+    public static func faultPlan(_ scenario: CapstoneScenario) -> String? {
+        switch scenario {
+        case .serverErrorBurst:
+            // With --concurrency 1 the first three repository reads are one request and its two retries; then
+            // the first branch-protection update fails once.
+            return """
+                {"rules":[\
+                {"id":"burst-read","match":{"method":"GET","path":"/repos/*/*"},"when":{"from":1,"to":3},\
+                "action":{"type":"status","status":502}},\
+                {"id":"burst-protection","match":{"method":"PUT","path":"/repos/*/*/branches/*/protection"},\
+                "when":{"nth":[1]},"action":{"type":"status","status":503}}]}
+                """
+        case .outageBreaker:
+            return """
+                {"rules":[\
+                {"id":"outage-repos","match":{"path":"/repos/**"},"action":{"type":"status","status":503}},\
+                {"id":"outage-teams","match":{"path":"/orgs/*/teams/**"},"action":{"type":"status","status":503}}]}
+                """
+        case .boundedParallelism:
+            return """
+                {"rules":[{"id":"latency","match":{"method":"GET","path":"/repos/**"},\
+                "action":{"type":"latency","fixed":\(parallelLatencyMilliseconds)}}]}
+                """
+        default:
+            return nil
+        }
+    }
+
+    /// Repositories of the mock's fixture in `scenario`.
+    public static func repositories(_ scenario: CapstoneScenario) -> Int {
+        switch scenario {
+        case .boundedParallelism: parallelRepositories
+        case .outageBreaker: outageRepositories
+        default: repositories
+        }
+    }
 
     /// The configuration file of the scenarios.
     public static let configYAML = """
@@ -68,11 +140,13 @@ public struct CapstoneEvidence: Sendable, Equatable {
         public var stdout: String
         /// Its standard error.
         public var stderr: String
+        /// `true` when the grader killed it (SIGKILL) on purpose.
+        public var killed: Bool
 
         /// Creates a run record.
         public init(
             name: String, exitCode: Int32?, journalBefore: Int, journalAfter: Int, stdout: String = "",
-            stderr: String = ""
+            stderr: String = "", killed: Bool = false
         ) {
             self.name = name
             self.exitCode = exitCode
@@ -80,6 +154,7 @@ public struct CapstoneEvidence: Sendable, Equatable {
             self.journalAfter = journalAfter
             self.stdout = stdout
             self.stderr = stderr
+            self.killed = killed
         }
     }
 
@@ -93,17 +168,45 @@ public struct CapstoneEvidence: Sendable, Equatable {
         public var path: String
         /// Status served.
         public var status: Int
+        /// Virtual time in milliseconds since 1970 (the mock's clock follows wall time in the scenarios).
+        public var vt: Int?
+        /// Raw query, without `?`.
+        public var query: String?
+        /// Selected request headers (lower-case names), e.g. `if-none-match`.
+        public var headers: [String: String]?
+        /// Selected response headers (lower-case names), e.g. `etag`, `x-ratelimit-remaining`.
+        public var responseHeaders: [String: String]?
+        /// Secondary-limit accounting; `inFlight` is the number of the token's requests in flight.
+        public var secondary: [String: Int]?
+        /// The fault rule that answered, if any.
+        public var fault: String?
 
         /// Creates a journal line.
-        public init(seq: Int, method: String, path: String, status: Int) {
+        public init(
+            seq: Int, method: String, path: String, status: Int, vt: Int? = nil, query: String? = nil,
+            headers: [String: String]? = nil, responseHeaders: [String: String]? = nil,
+            secondary: [String: Int]? = nil, fault: String? = nil
+        ) {
             self.seq = seq
             self.method = method
             self.path = path
             self.status = status
+            self.vt = vt
+            self.query = query
+            self.headers = headers
+            self.responseHeaders = responseHeaders
+            self.secondary = secondary
+            self.fault = fault
         }
 
         /// `true` for a request that changes something (anything but GET, HEAD and OPTIONS).
         public var isMutation: Bool { !["GET", "HEAD", "OPTIONS"].contains(method.uppercased()) }
+
+        /// Path and query, as the mock keys ETags.
+        public var target: String { (query ?? "").isEmpty ? path : path + "?" + (query ?? "") }
+
+        /// Requests of the same token in flight when it arrived (1 when unknown).
+        public var inFlight: Int { secondary?["inFlight"] ?? 1 }
     }
 
     /// The part of the mock's state the policy is about.
@@ -209,11 +312,13 @@ public struct CapstoneEvidence: Sendable, Equatable {
     public var stateFiles: [String: Data]
     /// The token the mock issued to the runs.
     public var token: String
+    /// The quota-reset scenario's reset instant (seconds since 1970), when the driver set one.
+    public var quotaReset: Int?
 
     /// Creates the evidence of a scenario.
     public init(
         runs: [Run], journal: [JournalLine], state: State?, violations: [Violation]?, stateFiles: [String: Data] = [:],
-        token: String = ""
+        token: String = "", quotaReset: Int? = nil
     ) {
         self.runs = runs
         self.journal = journal
@@ -221,6 +326,7 @@ public struct CapstoneEvidence: Sendable, Equatable {
         self.violations = violations
         self.stateFiles = stateFiles
         self.token = token
+        self.quotaReset = quotaReset
     }
 
     /// The run named `name`.
@@ -306,6 +412,12 @@ public enum CapstoneJudge {
         case .dryRun: dryRun(evidence)
         case .maliciousInput: maliciousInput(evidence)
         case .tokenNeverLeaked: tokenNeverLeaked(evidence)
+        case .serverErrorBurst: serverErrorBurst(evidence)
+        case .quotaReset: quotaReset(evidence)
+        case .outageBreaker: outageBreaker(evidence)
+        case .killResume: killResume(evidence)
+        case .conditionalRequests: conditionalRequests(evidence)
+        case .boundedParallelism: boundedParallelism(evidence)
         }
     }
 
@@ -321,12 +433,32 @@ public enum CapstoneJudge {
     static func normalRun(_ evidence: CapstoneEvidence) -> CapstoneVerdict {
         let run = evidence.run("main")
         if let problem = exitProblem(run, expected: 0, what: "normal run") { return .fail(problem) }
-        guard let state = evidence.state else { return .fail("normal run: the mock's state could not be read") }
+        if evidence.state == nil { return .fail("normal run: the mock's state could not be read") }
         if let run, evidence.journal(of: run).isEmpty {
             return .fail("normal run: moko-project sent no request to GITHUB_API_URL")
         }
-        let repos = state.repos.filter { $0.ownerLogin == CapstonePolicy.organisation && !$0.archived }
-        guard !repos.isEmpty else { return .fail("normal run: the mock has no repository to check") }
+        if let problem = complianceProblem(evidence.state, what: "normal run") { return .fail(problem) }
+        guard let violations = evidence.violations else {
+            return .fail("normal run: the mock's violations could not be read")
+        }
+        if let first = violations.first {
+            return .fail(
+                "normal run: the mock recorded \(violations.count) client violation(s); first: \(first.rule): \(first.message)"
+            )
+        }
+        return .pass
+    }
+
+    /// The repositories of the organisation that are not archived.
+    static func activeRepositories(_ state: CapstoneEvidence.State) -> [CapstoneEvidence.State.Repo] {
+        state.repos.filter { $0.ownerLogin == CapstonePolicy.organisation && !$0.archived }
+    }
+
+    /// Why the mock's state is not in line with the policy (`nil` when every active repository is).
+    static func complianceProblem(_ state: CapstoneEvidence.State?, what: String) -> String? {
+        guard let state else { return "\(what): the mock's state could not be read" }
+        let repos = activeRepositories(state)
+        guard !repos.isEmpty else { return "\(what): the mock has no repository to check" }
         let team = state.teams.first { $0.slug == CapstonePolicy.teamSlug }
         var problems: [String] = []
         for repo in repos.sorted(by: { $0.name < $1.name }) {
@@ -350,19 +482,11 @@ public enum CapstoneJudge {
             if !wrong.isEmpty { problems.append("\(repo.name) (\(wrong.joined(separator: ", ")))") }
         }
         if !problems.isEmpty {
-            return .fail(
-                "normal run: \(problems.count) of \(repos.count) repositories not in line with the policy after the run: "
-                    + problems.prefix(3).joined(separator: "; "))
+            return
+                "\(what): \(problems.count) of \(repos.count) repositories not in line with the policy after the run: "
+                + problems.prefix(3).joined(separator: "; ")
         }
-        guard let violations = evidence.violations else {
-            return .fail("normal run: the mock's violations could not be read")
-        }
-        if let first = violations.first {
-            return .fail(
-                "normal run: the mock recorded \(violations.count) client violation(s); first: \(first.rule): \(first.message)"
-            )
-        }
-        return .pass
+        return nil
     }
 
     /// Exit 0; the organisation's repositories read; no mutating request; the `--json` summary says what would

@@ -26,6 +26,20 @@ struct CapstoneRunner: Sendable {
         var environment: [String: String] = [:]
         /// A configuration file's text, written as `<work>/<name>.yaml` and passed as `--config`.
         var config: String?
+        /// What the driver does before starting the run.
+        var prelude: Prelude?
+        /// Kill the run (SIGKILL) once the journal shows this many successful mutating requests of it.
+        var killAfterMutations: Int?
+    }
+
+    /// Something the driver does before a run.
+    enum Prelude: Sendable, Equatable {
+        /// Waits (so the mock's one-second spacing of mutations holds across two processes).
+        case pause(Double)
+        /// Leaves `CapstonePolicy.quotaRemaining` requests of the token's quota, resetting
+        /// `CapstonePolicy.quotaResetSeconds` after the current second (the mock's clock follows wall time, the
+        /// clock `moko-project` compares `X-RateLimit-Reset` with), and notes the reset in `quota-reset`.
+        case quota
     }
 
     static func steps(_ scenario: CapstoneScenario) -> [Step] {
@@ -53,6 +67,51 @@ struct CapstoneRunner: Sendable {
                     name: "verbose", arguments: ["--org", org, "--verbose", "--log-file", "@STATE@/run.log"],
                     config: CapstonePolicy.configYAML)
             ]
+        case .serverErrorBurst:
+            return [
+                Step(
+                    name: "burst", arguments: ["--org", org, "--json", "--concurrency", "1"],
+                    config: CapstonePolicy.configYAML)
+            ]
+        case .quotaReset:
+            // One repository at a time: requests already in flight when the quota runs out would be a race,
+            // not a fault of the program.
+            return [
+                Step(
+                    name: "quota", arguments: ["--org", org, "--json", "--concurrency", "1"],
+                    config: CapstonePolicy.configYAML, prelude: .quota)
+            ]
+        case .outageBreaker:
+            return [
+                Step(
+                    name: "outage",
+                    arguments: ["--org", org, "--json", "--concurrency", String(CapstonePolicy.outageConcurrency)],
+                    config: CapstonePolicy.configYAML)
+            ]
+        case .killResume:
+            return [
+                Step(
+                    name: "first", arguments: ["--org", org, "--json"], config: CapstonePolicy.configYAML,
+                    killAfterMutations: CapstonePolicy.killAfterMutations),
+                Step(
+                    name: "resume", arguments: ["--org", org, "--json"], config: CapstonePolicy.configYAML,
+                    prelude: .pause(1.2)),
+            ]
+        case .conditionalRequests:
+            return [
+                Step(name: "first", arguments: ["--org", org, "--json"], config: CapstonePolicy.configYAML),
+                Step(name: "second", arguments: ["--org", org, "--json"], config: CapstonePolicy.configYAML),
+            ]
+        case .boundedParallelism:
+            return [
+                Step(
+                    name: "parallel",
+                    arguments: [
+                        "--org", org, "--dry-run", "--json", "--concurrency",
+                        String(CapstonePolicy.parallelConcurrency),
+                    ],
+                    config: CapstonePolicy.configYAML)
+            ]
         }
     }
 
@@ -67,7 +126,15 @@ struct CapstoneRunner: Sendable {
             "W=\(Self.quote(w))",
             "ADMIN=\(Self.quote(adminToken))",
             ": > \"$W/journal.ndjson\"",
-            "\(Self.quote(mockExecutable.path)) --port 0 --repos \(CapstonePolicy.repositories) --seed \(CapstonePolicy.seed) "
+        ]
+        var faultArgument = ""
+        if let plan = CapstonePolicy.faultPlan(scenario) {
+            lines.append("printf '%s' \(Self.quote(plan)) > \"$W/faults.json\"")
+            faultArgument = " --fault-plan \"$W/faults.json\""
+        }
+        lines += [
+            "\(Self.quote(mockExecutable.path)) --port 0 --repos \(CapstonePolicy.repositories(scenario)) "
+                + "--seed \(CapstonePolicy.seed)\(faultArgument) "
                 + "--admin-token \"$ADMIN\" --journal \"$W/journal.ndjson\" > \"$W/mock.out\" 2> \"$W/mock.err\" &",
             "MOCK=$!",
             "for i in $(seq 1 300); do grep -q '^admin token:' \"$W/mock.out\" 2>/dev/null && break; sleep 0.1; done",
@@ -78,6 +145,18 @@ struct CapstoneRunner: Sendable {
             "PORT=${URL##*:}",
             "mkdir -p \"$W/home\" \"$W/state\"",
             "journal_lines() { wc -l < \"$W/journal.ndjson\" | tr -d ' '; }",
+            // admin METHOD PATH BODY OUT: one admin API call through bash's /dev/tcp (no curl in the sandbox).
+            "admin() {",
+            "  exec 3<>\"/dev/tcp/127.0.0.1/$PORT\" || return 1",
+            "  printf '%s %s HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nAuthorization: Bearer %s\\r\\nContent-Type: application/json\\r\\n"
+                + "Content-Length: %s\\r\\nConnection: close\\r\\n\\r\\n%s' \"$1\" \"$2\" \"$ADMIN\" \"${#3}\" \"$3\" >&3",
+            "  cat <&3 > \"$4\"",
+            "  exec 3<&-",
+            "}",
+            "fetch() { admin GET \"$1\" '' \"$2\"; }",
+            // mutations_since N: successful mutating requests after journal line N.
+            "mutations_since() { tail -n +$(($1 + 1)) \"$W/journal.ndjson\" | grep -E '\"method\":\"(POST|PUT|PATCH|DELETE)\"' "
+                + "| grep -c '\"status\":2[0-9][0-9]'; }",
         ]
         for step in Self.steps(scenario) {
             var environment = [
@@ -97,23 +176,45 @@ struct CapstoneRunner: Sendable {
                 envLine += " " + Self.quote("\(key)=\(value)")
             }
             let name = step.name
+            switch step.prelude {
+            case .pause(let seconds):
+                lines.append("sleep \(seconds)")
+            case .quota:
+                lines += [
+                    "RESET=$(( $(date +%s) + \(CapstonePolicy.quotaResetSeconds) ))",
+                    "admin PUT /__mock/ratelimit \"{\\\"subject\\\":{\\\"token\\\":\\\"$TOKEN\\\"},\\\"limit\\\":5000,"
+                        + "\\\"remaining\\\":\(CapstonePolicy.quotaRemaining),\\\"reset\\\":$RESET}\" \"$W/quota.http\"",
+                    "grep -q '^HTTP/1.1 200' \"$W/quota.http\" && echo $RESET > \"$W/quota-reset\"",
+                ]
+            case nil:
+                break
+            }
+            let command =
+                "(cd \"$W/home\" && exec \(envLine) \(Self.quote(projectExecutable.path)) "
+                + arguments.map(Self.quote).joined(separator: " ")
+                + " > \"$W/\(name).stdout\" 2> \"$W/\(name).stderr\" < /dev/null)"
+            lines.append("journal_lines > \"$W/\(name).before\"")
+            if let count = step.killAfterMutations {
+                lines += [
+                    "\(command) &",
+                    "RUN=$!",
+                    "B=$(cat \"$W/\(name).before\")",
+                    "while kill -0 $RUN 2>/dev/null; do",
+                    "  if [ \"$(mutations_since $B)\" -ge \(count) ]; then kill -9 $RUN; echo killed > \"$W/\(name).killed\"; break; fi",
+                    "  sleep 0.05",
+                    "done",
+                    "wait $RUN",
+                ]
+            } else {
+                lines.append(command)
+            }
             lines += [
-                "journal_lines > \"$W/\(name).before\"",
-                "(cd \"$W/home\" && \(envLine) \(Self.quote(projectExecutable.path)) "
-                    + arguments.map(Self.quote).joined(separator: " ")
-                    + " > \"$W/\(name).stdout\" 2> \"$W/\(name).stderr\" < /dev/null)",
                 "echo $? > \"$W/\(name).exit\"",
                 "sleep 0.2",
                 "journal_lines > \"$W/\(name).after\"",
             ]
         }
         lines += [
-            "fetch() {",
-            "  exec 3<>\"/dev/tcp/127.0.0.1/$PORT\" || return 1",
-            "  printf 'GET %s HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nAuthorization: Bearer %s\\r\\nConnection: close\\r\\n\\r\\n' \"$1\" \"$ADMIN\" >&3",
-            "  cat <&3 > \"$2\"",
-            "  exec 3<&-",
-            "}",
             "fetch /__mock/state \"$W/state.http\"",
             "fetch /__mock/violations \"$W/violations.http\"",
             "kill $MOCK 2>/dev/null",
@@ -228,7 +329,8 @@ struct CapstoneRunner: Sendable {
                 CapstoneEvidence.Run(
                     name: step.name, exitCode: number("\(step.name).exit").map { Int32(clamping: $0) },
                     journalBefore: before, journalAfter: number("\(step.name).after") ?? Int.max,
-                    stdout: text("\(step.name).stdout") ?? "", stderr: text("\(step.name).stderr") ?? ""))
+                    stdout: text("\(step.name).stdout") ?? "", stderr: text("\(step.name).stderr") ?? "",
+                    killed: text("\(step.name).killed") != nil))
         }
         let journal = parseJournal(text("journal.ndjson") ?? "")
         let state = (try? Data(contentsOf: work.appendingPathComponent("state.http"))).flatMap(httpBody).flatMap {
@@ -243,7 +345,7 @@ struct CapstoneRunner: Sendable {
         }
         let evidence = CapstoneEvidence(
             runs: runs, journal: journal, state: state, violations: violations, stateFiles: files,
-            token: text("token") ?? "")
+            token: text("token") ?? "", quotaReset: number("quota-reset"))
         return Collected(
             evidence: evidence, finished: text("finished") != nil, infrastructure: infrastructure)
     }

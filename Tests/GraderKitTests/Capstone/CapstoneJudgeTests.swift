@@ -166,7 +166,9 @@ final class CapstoneJudgeTests: XCTestCase {
 
     func test_scenarioIDsAndHTTPBodies() {
         XCTAssertEqual(CapstoneScenario(itemID: "Project.scenario.dry-run"), .dryRun)
-        XCTAssertNil(CapstoneScenario(itemID: "Project.scenario.kill-resume"))
+        XCTAssertEqual(CapstoneScenario(itemID: "Project.scenario.kill-resume"), .killResume)
+        XCTAssertEqual(CapstoneScenario(itemID: "Project.scenario.5xx-burst"), .serverErrorBurst)
+        XCTAssertNil(CapstoneScenario(itemID: "Project.scenario.not-written-yet"))
         XCTAssertNil(CapstoneScenario(itemID: "Project.static.format-lint"))
         let plain = Data("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]".utf8)
         XCTAssertEqual(CapstoneRunner.httpBody(plain), Data("[]".utf8))
@@ -175,7 +177,7 @@ final class CapstoneJudgeTests: XCTestCase {
         XCTAssertNil(CapstoneRunner.httpBody(Data("HTTP/1.1 401 Unauthorized\r\n\r\n{}".utf8)))
         let journal = CapstoneRunner.parseJournal(
             #"{"seq":1,"method":"GET","path":"/orgs/moko-lab/repos","status":200,"vt":1}"# + "\nnot json\n")
-        XCTAssertEqual(journal, [Line(seq: 1, method: "GET", path: "/orgs/moko-lab/repos", status: 200)])
+        XCTAssertEqual(journal, [Line(seq: 1, method: "GET", path: "/orgs/moko-lab/repos", status: 200, vt: 1)])
     }
 
     func test_validatorGradesImplementedScenariosAndRefusesOthersUnpended() throws {
@@ -188,7 +190,7 @@ final class CapstoneJudgeTests: XCTestCase {
             items:
               - { id: Exercise1_1, kind: exercise, criterion: a, points: 3 }
               - { id: Project.scenario.dry-run, kind: scenario, criterion: a, points: 4 }
-              - { id: Project.scenario.kill-resume, kind: scenario, criterion: a, points: 3, pending: true }
+              - { id: Project.scenario.not-written-yet, kind: scenario, criterion: a, points: 3, pending: true }
             """
         let exercise = ExerciseChecks(
             id: "Exercise1_1", visible: [], hidden: [CheckID(className: "Exercise1_1HiddenChecks", method: "test1_a")])
@@ -204,7 +206,7 @@ final class CapstoneJudgeTests: XCTestCase {
         let unpended = try Rubric.parse(yaml.replacingOccurrences(of: ", pending: true", with: ""))
         XCTAssertThrowsError(try RubricValidator.validate(unpended, against: tree)) { error in
             let text = (error as? RubricError)?.problems.joined(separator: "\n") ?? ""
-            XCTAssertTrue(text.contains("Project.scenario.kill-resume"), text)
+            XCTAssertTrue(text.contains("Project.scenario.not-written-yet"), text)
         }
     }
 }
