@@ -77,7 +77,7 @@ extension MockGitHub {
         case ("GET", "/__mock/journal"):
             let since = q("since").flatMap { Int($0) } ?? 0
             let limit = q("limit").flatMap { Int($0) } ?? Int.max
-            let lines = journal.lazy.filter { entry in
+            let lines = journal.lazy.map(\.entry).filter { entry in
                 entry.seq > since && (q("method").map { $0.uppercased() == entry.method } ?? true)
                     && (q("path").map { MockFaultPlan.glob($0, matches: entry.path) } ?? true)
                     && (q("status").map { $0 == String(entry.status) } ?? true)

@@ -21,7 +21,8 @@ extension MockGitHub {
     /// Checks the request against what the client was told before (served Retry-After, ETags, links…).
     func checkComplianceBefore(_ call: MockCall, bucket: MockBucket) {
         let key = complianceKey(call)
-        var track = compliance[key] ?? MockComplianceTrack()
+        // Taken out and put back, so the track's collections are uniquely referenced while it changes.
+        var track = compliance.removeValue(forKey: key) ?? MockComplianceTrack()
         let seq = call.sequence
         let now = call.now
         if let until = track.retryAfterUntil, now < until {
@@ -95,8 +96,7 @@ extension MockGitHub {
                     + "X-GitHub-Api-Version: 2022-11-28 and a User-Agent naming your client."
             )
         }
-        let requestKey = call.method + " " + target + " " + call.bodyHash
-        if let last = track.lastClientError, last.key == requestKey {
+        if let last = track.lastClientError, last.key == call.method + " " + target + " " + call.bodyHash {
             flag(
                 "retried-client-error", call, seq: [last.seq, seq],
                 "An identical request was repeated after a client error; fix the request instead of retrying."
@@ -121,7 +121,7 @@ extension MockGitHub {
         fault: String?
     ) {
         let key = complianceKey(call)
-        var track = compliance[key] ?? MockComplianceTrack()
+        var track = compliance.removeValue(forKey: key) ?? MockComplianceTrack()
         let seq = call.sequence
         let target = call.rawQuery.isEmpty ? call.path : call.path + "?" + call.rawQuery
         let isLimitStatus = response.status == 403 || response.status == 429
@@ -169,19 +169,20 @@ extension MockGitHub {
         compliance[key] = track
 
         guard configuration.journalCapacity > 0 || journalSink != nil else { return }
-        var headers: [String: String] = [:]
+        // Kept as arrays; the dictionaries of `MockJournalEntry` are built only when the journal is read.
+        var headers: [(name: String, value: String)] = []
         for name in ["accept", "user-agent", "x-github-api-version", "if-none-match", "if-modified-since"] {
-            if let value = call.request.header(name) { headers[name] = value }
+            if let value = call.request.header(name) { headers.append((name, value)) }
         }
-        if call.request.header("authorization") != nil { headers["authorization"] = call.tokenID }
-        var responseHeaders: [String: String] = [:]
+        if call.request.header("authorization") != nil { headers.append(("authorization", call.tokenID)) }
+        var responseHeaders: [(name: String, value: String)] = []
         for header in response.headers
         where header.name.hasPrefix("x-ratelimit-")
             || ["etag", "link", "location", "retry-after"].contains(header.name)
         {
-            responseHeaders[header.name] = header.value
+            responseHeaders.append(header)
         }
-        let entry = MockJournalEntry(
+        let record = MockJournalRecord(
             seq: seq,
             vt: Int((call.now * 1000).rounded()),
             requestId: call.requestID,
@@ -195,14 +196,61 @@ extension MockGitHub {
             status: response.status,
             responseHeaders: responseHeaders,
             rate: .init(resource: "core", before: before, after: after, counted: counted),
-            secondary: ["points": points, "inFlight": call.request.inFlight],
+            points: points,
+            inFlight: call.request.inFlight,
             fault: fault
         )
-        if let journalSink { journalSink(MockGitHub.encodeLine(entry)) }
+        if let journalSink { journalSink(MockGitHub.encodeLine(record.entry)) }
         guard configuration.journalCapacity > 0 else { return }
         if journal.count >= configuration.journalCapacity {
             journal.removeFirst(max(1, configuration.journalCapacity / 10))
         }
-        journal.append(entry)
+        journal.append(record)
+    }
+}
+
+/// A journal entry as recorded on the request path: the same facts as `MockJournalEntry`, with the
+/// header selections as arrays (building dictionaries per request is slow); `entry` converts it.
+struct MockJournalRecord: Sendable {
+    var seq: Int
+    var vt: Int
+    var requestId: String
+    var connection: Int
+    var method: String
+    var path: String
+    var query: String
+    var headers: [(name: String, value: String)]
+    var bodyHash: String
+    var bodyBytes: Int
+    var status: Int
+    var responseHeaders: [(name: String, value: String)]
+    var rate: MockJournalEntry.Rate
+    var points: Int
+    var inFlight: Int
+    var fault: String?
+
+    /// The public journal entry (a later response header of the same name wins, as in a dictionary).
+    var entry: MockJournalEntry {
+        var requestFields: [String: String] = [:]
+        for (name, value) in headers { requestFields[name] = value }
+        var responseFields: [String: String] = [:]
+        for (name, value) in responseHeaders { responseFields[name] = value }
+        return MockJournalEntry(
+            seq: seq,
+            vt: vt,
+            requestId: requestId,
+            connection: connection,
+            method: method,
+            path: path,
+            query: query,
+            headers: requestFields,
+            bodyHash: bodyHash,
+            bodyBytes: bodyBytes,
+            status: status,
+            responseHeaders: responseFields,
+            rate: rate,
+            secondary: ["points": points, "inFlight": inFlight],
+            fault: fault
+        )
     }
 }

@@ -201,16 +201,24 @@ extension MockGitHub {
     }
 
     static func percentDecode(_ text: String) -> String {
-        guard text.contains("%") || text.contains("+") else { return text }
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return text }
         let replaced = text.replacingOccurrences(of: "+", with: " ")
         return replaced.removingPercentEncoding ?? replaced
     }
 
+    /// `XXXX:XXXX:XXXXXXXX:<sequence>`: the upper-case hex of a seeded hash, grouped, then the sequence.
     static func requestID(seed: UInt64, sequence: Int) -> String {
-        let value = MockHashing.hex(MockHashing.mix(seed, UInt64(sequence))).uppercased()
-        let chars = Array(value)
-        return String(chars[0..<4]) + ":" + String(chars[4..<8]) + ":" + String(chars[8..<16]) + ":"
-            + String(sequence)
+        let value = MockHashing.mix(seed, UInt64(sequence))
+        let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(40)
+        for index in 0..<16 {
+            if index == 4 || index == 8 { bytes.append(UInt8(ascii: ":")) }
+            bytes.append(digits[Int((value >> UInt64(60 - 4 * index)) & 0xF)])
+        }
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(contentsOf: String(sequence).utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: - Authentication
@@ -219,16 +227,18 @@ extension MockGitHub {
         guard let header = request.header("authorization").map(MockGitHub.trimSpaces), !header.isEmpty else {
             return .success(.anonymous)
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        let badCredentials = MockHTTPError(response: error(401, "Bad credentials", doc: "/overview/authenticating"))
-        guard parts.count == 2 else { return .failure(badCredentials) }
-        let scheme = parts[0].lowercased()
-        let credential = MockGitHub.trimSpaces(String(parts[1]))
+        var badCredentials: MockHTTPError {
+            MockHTTPError(response: error(401, "Bad credentials", doc: "/overview/authenticating"))
+        }
+        guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")) else { return .failure(badCredentials) }
+        let scheme = header.utf8[..<space]
+        let credential = MockGitHub.trimSpaces(String(header[header.utf8.index(after: space)...]))
         var token: String?
-        switch scheme {
-        case "bearer", "token":
+        if MockGitHub.asciiCaseInsensitiveEquals(scheme, "bearer")
+            || MockGitHub.asciiCaseInsensitiveEquals(scheme, "token")
+        {
             token = credential
-        case "basic":
+        } else if MockGitHub.asciiCaseInsensitiveEquals(scheme, "basic") {
             guard let data = Data(base64Encoded: credential), let decoded = String(data: data, encoding: .utf8) else {
                 return .failure(badCredentials)
             }
@@ -237,12 +247,26 @@ extension MockGitHub {
             } else {
                 token = decoded
             }
-        default:
+        } else {
             return .failure(badCredentials)
         }
         guard let token, let index = tokenIndex[token], let userIndex = userIndexByID[state.tokens[index].userID]
         else { return .failure(badCredentials) }
         return .success(.user(userIndex: userIndex, tokenIndex: index))
+    }
+
+    /// Whether `bytes` spell `lowercase` in any ASCII letter case (`lowercase` must be lower-case ASCII).
+    static func asciiCaseInsensitiveEquals(_ bytes: Substring.UTF8View, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { expected in
+            var index = 0
+            for byte in bytes {
+                let folded = (65...90).contains(byte) ? byte | 0x20 : byte
+                if folded != expected[index] { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     /// Trims spaces and tabs without going through Foundation (which is slow on Linux).

@@ -176,8 +176,14 @@ extension MockGitHub {
     // MARK: - Responses
 
     /// Identity part of every ETag: the same URL has different ETags for different callers and versions.
+    ///
+    /// FNV-1a of `identityKey|2022|path?query`, hashed piece by piece (the same value, no joined string).
     func etagSeed(_ call: MockCall) -> UInt64 {
-        MockHashing.fnv1a(call.identityKey + (call.modern ? "|2026" : "|2022") + "|" + call.path + "?" + call.rawQuery)
+        var hash = MockHashing.fnv1a(call.identityKey)
+        hash = MockHashing.fnv1a(call.modern ? "|2026|" : "|2022|", seed: hash)
+        hash = MockHashing.fnv1a(call.path, seed: hash)
+        hash = MockHashing.fnv1a("?", seed: hash)
+        return MockHashing.fnv1a(call.rawQuery, seed: hash)
     }
 
     /// A 200 JSON response with an ETag derived from the body and the caller.

@@ -126,7 +126,7 @@ public actor MockGitHub {
     var faultCounters: [String: (occurrences: Int, firings: Int, random: MockRandom)] = [:]
 
     // Compliance.
-    var journal: [MockJournalEntry] = []
+    var journal: [MockJournalRecord] = []
     var journalSink: (@Sendable (String) -> Void)?
     var violationList: [MockViolation] = []
     var compliance: [String: MockComplianceTrack] = [:]
@@ -194,11 +194,11 @@ public actor MockGitHub {
     }
 
     /// The journal entries kept, oldest first.
-    public func journalEntries() -> [MockJournalEntry] { journal }
+    public func journalEntries() -> [MockJournalEntry] { journal.map(\.entry) }
 
     /// The journal as NDJSON (one entry per line, keys sorted).
     public func journalNDJSON() -> String {
-        journal.map(MockGitHub.encodeLine).joined(separator: "\n") + (journal.isEmpty ? "" : "\n")
+        journal.map { MockGitHub.encodeLine($0.entry) }.joined(separator: "\n") + (journal.isEmpty ? "" : "\n")
     }
 
     /// The violations found so far.

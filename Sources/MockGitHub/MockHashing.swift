@@ -32,13 +32,28 @@ enum MockHashing {
 
     /// Sixteen lower-case hex digits.
     static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        appendHex(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the sixteen lower-case hex digits of `value`.
+    static func appendHex(_ value: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 60, through: 0, by: -4) {
+            let digit = UInt8((value >> UInt64(shift)) & 0xF)
+            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+        }
     }
 
     /// A strong ETag from two hash words.
     static func etag(_ value: UInt64) -> String {
-        "\"" + hex(value) + hex(mix(value, 0x5bd1_e995)) + "\""
+        var bytes: [UInt8] = [UInt8(ascii: "\"")]
+        bytes.reserveCapacity(34)
+        appendHex(value, to: &bytes)
+        appendHex(mix(value, 0x5bd1_e995), to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -52,8 +52,15 @@ public struct MockRequest: Sendable {
     /// A copy whose header names are lower case, so lookups by lower-case name are exact matches.
     var normalized: MockRequest {
         var copy = self
-        copy.headers = headers.map { (name: $0.name.lowercased(), value: $0.value) }
+        if headers.contains(where: { MockRequest.needsLowercasing($0.name) }) {
+            copy.headers = headers.map { (name: $0.name.lowercased(), value: $0.value) }
+        }
         copy.headersAreLowercased = true
         return copy
+    }
+
+    /// Whether `lowercased()` could change `name`: it has an ASCII capital or a non-ASCII byte.
+    static func needsLowercasing(_ name: String) -> Bool {
+        name.utf8.contains { (65...90).contains($0) || $0 >= 0x80 }
     }
 }

@@ -42,6 +42,7 @@ public struct MockResponse: Sendable {
 
     /// The first value of the header `name` (case-insensitive), or nil.
     public func header(_ name: String) -> String? {
+        if !MockRequest.needsLowercasing(name) { return headers.first { $0.name == name }?.value }
         let lowered = name.lowercased()
         return headers.first { $0.name == lowered }?.value
     }

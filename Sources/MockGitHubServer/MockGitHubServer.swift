@@ -151,6 +151,7 @@ struct MockGitHubResponder: HTTPResponder {
     let mock: MockGitHub
     let clock: any Clock<Duration>
     let inFlight = MockGitHubInFlight()
+    let bodies = MockGitHubBodyBuffers()
 
     static let maxBody = 4 << 20
 
@@ -189,8 +190,7 @@ struct MockGitHubResponder: HTTPResponder {
         let channel = context.channel
         switch answer.transport {
         case .normal:
-            return Response(
-                status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+            return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: bodies.buffer(answer.body)))
         case .reset(let afterBytes) where afterBytes <= 0:
             try? await channel.close()
             throw MockGitHubPlannedDrop()
@@ -248,5 +248,57 @@ final class MockGitHubInFlight: Sendable {
             let value = (counts[key] ?? 1) - 1
             if value <= 0 { counts.removeValue(forKey: key) } else { counts[key] = value }
         }
+    }
+}
+
+/// Reuses the `ByteBuffer` of a large body the core served before (its cached page or repository bytes),
+/// so a repeated response is not copied into a fresh buffer on every request.
+///
+/// Entries are keyed by the identity of the array's storage. Each entry keeps its array alive, so a
+/// storage address seen again belongs to the same, unchanged array: a shared array is copied before
+/// any mutation, and a live storage's address cannot be reused by another one.
+final class MockGitHubBodyBuffers: Sendable {
+    /// Bodies below this size are copied every time (cheaper than the lookup).
+    static let minimumSize = 4_096
+    /// Entries kept; the oldest is replaced first.
+    static let capacity = 32
+
+    private struct Entry: Sendable {
+        var bytes: [UInt8]
+        var buffer: ByteBuffer
+    }
+
+    private struct Storage: Sendable {
+        var entries: [Entry] = []
+        var next = 0
+    }
+
+    private let storage = Mutex(Storage())
+
+    /// A buffer with the bytes of `body`, shared with earlier responses of the same array.
+    func buffer(_ body: [UInt8]) -> ByteBuffer {
+        guard body.count >= Self.minimumSize else { return ByteBuffer(bytes: body) }
+        let address = body.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        let found = storage.withLock { storage -> ByteBuffer? in
+            for entry in storage.entries
+            where entry.bytes.count == body.count
+                && entry.bytes.withUnsafeBufferPointer({ UInt(bitPattern: $0.baseAddress) }) == address
+            {
+                return entry.buffer
+            }
+            return nil
+        }
+        if let found { return found }
+        let buffer = ByteBuffer(bytes: body)
+        storage.withLock { storage in
+            let entry = Entry(bytes: body, buffer: buffer)
+            if storage.entries.count < Self.capacity {
+                storage.entries.append(entry)
+            } else {
+                storage.entries[storage.next] = entry
+                storage.next = (storage.next + 1) % Self.capacity
+            }
+        }
+        return buffer
     }
 }
