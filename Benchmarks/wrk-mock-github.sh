@@ -68,6 +68,7 @@ trap cleanup EXIT
 "${SERVER_PIN[@]}" "$BIN" --port 0 --repos 100 --seed 1 --clock real --rate-limit 1000000000 --no-secondary-limits \
     --journal-capacity 1000 >"$WORK/mock.out" 2>&1 &
 PIDS+=($!)
+MOCK_PID=$!
 for _ in $(seq 1 200); do grep -q "listening on" "$WORK/mock.out" && break; sleep 0.05; done
 MOCK="$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/mock.out" | head -1)"
 TOKEN="$(sed -n 's/^token: //p' "$WORK/mock.out" | head -1)"
@@ -85,6 +86,7 @@ PEER_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0
 (cd Benchmarks/peers && MOCK_PEER_DIR="$WORK" exec "${SERVER_PIN[@]}" gunicorn -w "$WORKERS" -b "127.0.0.1:$PEER_PORT" \
     --log-level warning mock_github_peer:app) >"$WORK/peer.out" 2>&1 &
 PIDS+=($!)
+PEER_PID=$!
 PEER="http://127.0.0.1:$PEER_PORT"
 for _ in $(seq 1 200); do curl -s -o /dev/null "$PEER/repos/x/y" && break; sleep 0.05; done
 
@@ -93,35 +95,53 @@ to_ms() {
     python3 -c 'import re,sys; v=sys.argv[1]; n,u=re.match(r"([0-9.]+)([a-z]+)",v).groups(); print("%.3f" % (float(n)*{"us":0.001,"ms":1,"s":1000,"m":60000}[u]))' "$1"
 }
 
-measure() { # name url
-    local out
+# cpu_ticks PID: user + system clock ticks of PID and its child processes that are running (gunicorn workers).
+cpu_ticks() {
+    local total=0 pid
+    for pid in "$1" $(pgrep -P "$1" || true); do
+        [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+
+measure() { # name url server-pid
+    local out before after
+    before="$(cpu_ticks "$3")"
     out="$("${CLIENT_PIN[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${HEADERS[@]}" "$2")"
     local rps p50 p99 non2xx
     rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
     p50="$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")"
     p99="$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
     non2xx="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-    echo "$1|$rps|$p50|$p99|${non2xx:-0}"
+    after="$(cpu_ticks "$3")"
+    # Server CPU time (user + system, kernel network work included) per request, in microseconds.
+    local requests cpu
+    requests="$(awk '/requests in/ {print $1}' <<<"$out")"
+    cpu="$(python3 -c "print('%.0f' % (($after - $before) / $(getconf CLK_TCK) * 1e6 / max(1, $requests)))")"
+    echo "$1|$rps|$p50|$p99|${non2xx:-0}|$cpu"
 }
 
 echo "measuring ($DURATION each, $CONNECTIONS connections, $THREADS wrk threads, $WORKERS gunicorn workers; $SETUP)..." >&2
 ROWS=()
-ROWS+=("$(measure "mock-github GET one repo" "$MOCK$REPO_PATH")")
-ROWS+=("$(measure "flask+gunicorn GET one repo" "$PEER$REPO_PATH")")
-ROWS+=("$(measure "mock-github GET 100-repo page" "$MOCK$PAGE_PATH")")
-ROWS+=("$(measure "flask+gunicorn GET 100-repo page" "$PEER$PAGE_PATH")")
+ROWS+=("$(measure "mock-github GET one repo" "$MOCK$REPO_PATH" "$MOCK_PID")")
+ROWS+=("$(measure "flask+gunicorn GET one repo" "$PEER$REPO_PATH" "$PEER_PID")")
+ROWS+=("$(measure "mock-github GET 100-repo page" "$MOCK$PAGE_PATH" "$MOCK_PID")")
+ROWS+=("$(measure "flask+gunicorn GET 100-repo page" "$PEER$PAGE_PATH" "$PEER_PID")")
 
 echo
-echo "| benchmark | req/s | p50 ms | p99 ms | non-2xx | ratio vs peer | target (≥10×, p99 < 5 ms) |"
-echo "|---|---:|---:|---:|---:|---:|---|"
+echo "| benchmark | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | req/s vs peer | CPU/req vs peer | target (≥10×, p99 < 5 ms) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
 for i in 0 2; do
-    IFS='|' read -r name rps p50 p99 bad <<<"${ROWS[$i]}"
-    IFS='|' read -r pname prps pp50 pp99 pbad <<<"${ROWS[$((i + 1))]}"
+    IFS='|' read -r name rps p50 p99 bad cpu <<<"${ROWS[$i]}"
+    IFS='|' read -r pname prps pp50 pp99 pbad pcpu <<<"${ROWS[$((i + 1))]}"
     ratio="$(python3 -c "print('%.1f' % ($rps / $prps))")"
+    cpuratio="$(python3 -c "print('%.1f' % ($pcpu / max(1, $cpu)))")"
     met="$(python3 -c "print('yes' if $rps >= 10 * $prps and $p99 < 5 else 'NO')")"
-    echo "| $name | $rps | $p50 | $p99 | $bad | ${ratio}× | $met |"
-    echo "| $pname | $prps | $pp50 | $pp99 | $pbad | | |"
+    echo "| $name | $rps | $p50 | $p99 | $bad | $cpu | ${ratio}× | ${cpuratio}× less | $met |"
+    echo "| $pname | $prps | $pp50 | $pp99 | $pbad | $pcpu | | | |"
 done
+echo "server CPU µs/req: user + system time of the server's processes during the run divided by the requests served"
+echo "(kernel loopback work included); it does not depend on how much CPU other processes left the server."
 echo "setup: $SETUP; wrk $THREADS threads, $CONNECTIONS connections, $DURATION each; gunicorn $WORKERS sync workers;"
 echo "mock: release build, --rate-limit 1000000000 --no-secondary-limits --journal-capacity 1000, clock real"
 echo "body sizes: repo $(wc -c <"$WORK/repo.json") B, page $(wc -c <"$WORK/page.json") B"
