@@ -258,8 +258,7 @@ struct AuditBatch {
             }
         }
         let head = AuditHead(seq: start.seq + rows.count, hash: String(decoding: hashes.suffix(64), as: UTF8.self))
-        try db.execute(
-            sql: "UPDATE audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1", arguments: [head.seq, head.hash])
+        try AuditLogger.moveHead(to: head, db: db)
         return head
     }
 
@@ -283,7 +282,10 @@ struct AuditBatch {
         var statement: Statement?
         var rowsInStatement = 0
         var rowsBound = 0
-        defer { if let statement { sqlite3_clear_bindings(statement.sqliteStatement) } }
+        // Every row is bound again before each execution, so the bindings are cleared once, at the end, on
+        // each statement used (the full-size one and the shorter one of the last group).
+        var used: [Statement] = []
+        defer { for statement in used { sqlite3_clear_bindings(statement.sqliteStatement) } }
         for (index, row) in rows.enumerated() {
             let seq = first + index
             let previous =
@@ -317,6 +319,7 @@ struct AuditBatch {
                 let next = try db.cachedStatement(sql: AuditLogger.insertSQL[rowsInStatement - 1])
                 next.setUncheckedArguments(StatementArguments())
                 statement = next
+                if !used.contains(where: { $0 === next }) { used.append(next) }
             }
             guard let current = statement else {
                 throw AuditError(.invalidArgument, "internal error: no insert statement was prepared; please report it")
@@ -327,7 +330,6 @@ struct AuditBatch {
             rowsBound += 1
             if rowsBound == rowsInStatement {
                 try current.execute()
-                sqlite3_clear_bindings(current.sqliteStatement)
                 rowsBound = 0
             }
         }

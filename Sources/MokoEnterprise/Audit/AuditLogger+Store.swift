@@ -49,7 +49,8 @@ extension AuditLogger {
 
     /// The chain's head and anchor, from the `audit_chain` row.
     static func readChainState(_ db: Database) throws -> (head: AuditHead, anchor: AuditHead) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM audit_chain WHERE id = 1"),
+        let statement = try db.cachedStatement(sql: "SELECT * FROM audit_chain WHERE id = 1")
+        guard let row = try Row.fetchOne(statement),
             let headSeq = Int.fromDatabaseValue(row["head_seq"] as DatabaseValue),
             let headHash = String.fromDatabaseValue(row["head_hash"] as DatabaseValue),
             let anchorSeq = Int.fromDatabaseValue(row["anchor_seq"] as DatabaseValue),
@@ -203,9 +204,14 @@ extension AuditLogger {
             head = record.position
             if collect { records.append(record) }
         }
-        try db.execute(
-            sql: "UPDATE audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1", arguments: [head.seq, head.hash])
+        try moveHead(to: head, db: db)
         return (head, records)
+    }
+
+    /// Records `head` as the chain's head (a cached statement: it runs once per write).
+    static func moveHead(to head: AuditHead, db: Database) throws {
+        let statement = try db.cachedStatement(sql: "UPDATE audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1")
+        try statement.execute(arguments: [head.seq, head.hash])
     }
 
     /// Runs `body` in an immediate write transaction (rolled back when it throws).
