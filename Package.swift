@@ -234,8 +234,6 @@ let toolTargets: [Target] = [
             "MockGitHub",
             "MockGitHubServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
         ],
         swiftSettings: swiftSettings
     ),

@@ -2,53 +2,9 @@ import ArgumentParser
 import Foundation
 import MockGitHub
 import MockGitHubServer
-import NIOCore
-import NIOPosix
-
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Entry point: prepares the threads, then runs `MockGitHubCommand`.
-///
-/// Before any Swift concurrency runs, the NIO event loops that serve the sockets are installed as the global
-/// executor, so a request is parsed, answered by the core and written without hopping between thread pools;
-/// there is one event loop per CPU the process may run on (`taskset` is honoured), unless
-/// `NIO_SINGLETON_GROUP_LOOP_COUNT` says otherwise.
-@main
-enum MockGitHubMain {
-    static func main() {
-        if ProcessInfo.processInfo.environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] == nil {
-            NIOSingletons.groupLoopCountSuggestion = allowedCPUCount()
-        }
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        Task {
-            await MockGitHubCommand.main()
-            exit(0)
-        }
-        dispatchMain()
-    }
-
-    /// The number of CPUs in the process's affinity mask (`Cpus_allowed_list` of /proc/self/status, e.g.
-    /// `0-1,3`), or every active CPU where that is unknown.
-    static func allowedCPUCount() -> Int {
-        let active = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") })
-        else { return active }
-        var count = 0
-        for range in line.dropFirst("Cpus_allowed_list:".count).split(separator: ",") {
-            let bounds = range.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard let low = bounds.first ?? nil, let high = bounds.last ?? nil, bounds.count <= 2, low <= high else {
-                return active
-            }
-            count += high - low + 1
-        }
-        return count > 0 ? count : active
-    }
-}
 
 /// `mock-github`: serves the mock GitHub API on 127.0.0.1 and prints its URL and a ready-made token.
+@main
 struct MockGitHubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock-github",
