@@ -14,7 +14,8 @@
 #   `--journal-capacity 1000` (the in-memory journal stays on; no journal file). The default clock is real.
 # - gunicorn runs WORKERS sync workers (default: the number of server CPUs); the mock runs one process whose
 #   event loop threads default to the number of cores it may use.
-# - Release build of the mock in the scratch path .build-release (SCRATCH to change it).
+# - Release build of the mock in the scratch path .build-release (SCRATCH to change it), or the binary
+#   MOCK_GITHUB_BIN (e.g. to compare two builds with the same script).
 #
 # Needs wrk (apt-get install -y wrk) and Flask + gunicorn (pip install flask gunicorn).
 set -euo pipefail
@@ -54,8 +55,11 @@ WORKERS="${WORKERS:-$SERVER_CORES}"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 python3 -c "import flask, gunicorn" 2>/dev/null || python3 -m pip install --quiet flask gunicorn
 
-swift build -c release --product mock-github --scratch-path "$SCRATCH" >&2
-BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/mock-github"
+BIN="${MOCK_GITHUB_BIN:-}"
+if [ -z "$BIN" ]; then
+    swift build -c release --product mock-github --scratch-path "$SCRATCH" >&2
+    BIN="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/mock-github"
+fi
 
 WORK="$(mktemp -d)"
 PIDS=()

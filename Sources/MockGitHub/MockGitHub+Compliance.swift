@@ -160,7 +160,13 @@ extension MockGitHub {
         }
         let isRateLimit =
             isLimitStatus && (response.header("x-ratelimit-remaining") == "0" || response.text.contains("rate limit"))
-        if [400, 401, 404, 410, 422].contains(response.status) || (response.status == 403 && !isRateLimit) {
+        let isClientError: Bool
+        switch response.status {
+        case 400, 401, 404, 410, 422: isClientError = true
+        case 403: isClientError = !isRateLimit
+        default: isClientError = false
+        }
+        if isClientError {
             let requestKey = call.method + " " + target + " " + call.bodyHash
             track.lastClientError = (requestKey, seq)
         } else {
@@ -176,10 +182,7 @@ extension MockGitHub {
         }
         if call.request.header("authorization") != nil { headers.append(("authorization", call.tokenID)) }
         var responseHeaders: [(name: String, value: String)] = []
-        for header in response.headers
-        where header.name.hasPrefix("x-ratelimit-")
-            || ["etag", "link", "location", "retry-after"].contains(header.name)
-        {
+        for header in response.headers where MockGitHub.isJournaledResponseHeader(header.name) {
             responseHeaders.append(header)
         }
         let record = MockJournalRecord(
@@ -206,6 +209,16 @@ extension MockGitHub {
             journal.removeFirst(max(1, configuration.journalCapacity / 10))
         }
         journal.append(record)
+    }
+}
+
+extension MockGitHub {
+    /// Response headers the journal keeps: `x-ratelimit-*`, `etag`, `link`, `location`, `retry-after`.
+    static func isJournaledResponseHeader(_ name: String) -> Bool {
+        switch name {
+        case "etag", "link", "location", "retry-after": return true
+        default: return name.hasPrefix("x-ratelimit-")
+        }
     }
 }
 

@@ -64,9 +64,7 @@ extension MockGitHub {
             method: method,
             path: path,
             rawQuery: rawQuery,
-            segments: path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
-                MockGitHub.percentDecode(String($0))
-            },
+            segments: MockGitHub.pathSegments(path),
             query: query,
             identity: .anonymous,
             identityKey: "ip:" + request.remoteAddress,
@@ -183,9 +181,39 @@ extension MockGitHub {
     }
 
     static func splitTarget(_ target: String) -> (String, String) {
+        if MockGitHub.isASCII(target) {
+            // ASCII: every byte is a character, so a byte search finds the same "?" (without grapheme breaking).
+            guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, "") }
+            return (String(target[..<mark]), String(target[target.utf8.index(after: mark)...]))
+        }
         guard let mark = target.firstIndex(of: "?") else { return (target, "") }
         return (String(target[..<mark]), String(target[target.index(after: mark)...]))
     }
+
+    /// The percent-decoded segments of `path` after its leading "/" (empty segments kept).
+    static func pathSegments(_ path: String) -> [String] {
+        guard MockGitHub.isASCII(path) else {
+            return path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
+                MockGitHub.percentDecode(String($0))
+            }
+        }
+        // ASCII: splitting the bytes at "/" gives the same pieces as splitting the characters.
+        var pieces: [Substring] = []
+        let bytes = path.utf8
+        var start = bytes.startIndex
+        var index = start
+        while index < bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "/") {
+                pieces.append(path[start..<index])
+                start = bytes.index(after: index)
+            }
+            index = bytes.index(after: index)
+        }
+        pieces.append(path[start..<bytes.endIndex])
+        return pieces.dropFirst().map { MockGitHub.percentDecode(String($0)) }
+    }
+
+    static func isASCII(_ text: String) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
 
     static func parseQuery(_ raw: String) -> [(String, String)] {
         guard !raw.isEmpty else { return [] }

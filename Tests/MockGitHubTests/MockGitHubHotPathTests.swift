@@ -138,6 +138,33 @@ struct MockGitHubHotPathTests {
         }
     }
 
+    @Test func targetSplittingMatchesCharacterSplitting() {
+        var random = MockRandom(seed: 99)
+        let alphabet = Array("/?&=%+ab-_.~é\r\n\u{301}")
+        var targets = [
+            "", "/", "//", "/repos/moko-lab/x", "/repos//x/", "/orgs/moko-lab/repos?per_page=100&page=2", "?", "/a?b?c",
+            "/x%2Fy/z", "/é/ü?q=é", "/a/\u{301}b", "/\r\n/x",
+        ]
+        for _ in 0..<500 {
+            targets.append(
+                String((0..<Int(random.next() % 24)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+            )
+        }
+        for target in targets {
+            let expectedSplit: (String, String)
+            if let mark = target.firstIndex(of: "?") {
+                expectedSplit = (String(target[..<mark]), String(target[target.index(after: mark)...]))
+            } else {
+                expectedSplit = (target, "")
+            }
+            let split = MockGitHub.splitTarget(target)
+            #expect(split.0 == expectedSplit.0 && split.1 == expectedSplit.1, "\(target.debugDescription)")
+            let expectedSegments = expectedSplit.0.split(separator: "/", omittingEmptySubsequences: false)
+                .dropFirst().map { MockGitHub.percentDecode(String($0)) }
+            #expect(MockGitHub.pathSegments(expectedSplit.0) == expectedSegments, "\(target.debugDescription)")
+        }
+    }
+
     @Test func responseHeaderLookupIgnoresCase() {
         let response = MockResponse(status: 200, headers: [("etag", "\"x\""), ("link", "<a>")])
         #expect(response.header("etag") == "\"x\"")
