@@ -63,8 +63,10 @@ public enum CapstonePolicy {
     public static let quotaRemaining = 5
     /// Seconds (from the next whole second) until the quota resets in the quota-reset scenario.
     public static let quotaResetSeconds = 3
-    /// Successful mutating requests after which the kill-resume scenario kills the first run.
-    public static let killAfterMutations = 4
+    /// Successful mutating requests after which the kill-resume scenario kills the first run (half a second
+    /// later, between two mutations the mock spaces a second apart): of the nine the fixture needs, so at least
+    /// one repository is finished and at least one is not.
+    public static let killAfterMutations = 7
     /// Delay added to every repository read in the bounded-parallelism scenario (so requests overlap).
     public static let parallelLatencyMilliseconds = 40
 
