@@ -50,7 +50,7 @@ extension AuditLogger {
             record.message = "pruned to seq \(anchor.seq), head \(anchor.hash)"
             var detailsJSON: [UInt8] = []
             AuditJSON.writeObject(record.details, into: &detailsJSON)
-            let inserted = try Self.insert([(record, detailsJSON)], db: db, collect: true)
+            let inserted = try Self.insert([(record, detailsJSON)], db: db)
             return AuditRetentionResult(
                 deletedCount: deleted, cutoff: cutoffDate, anchor: anchor, record: inserted.records.first)
         }

@@ -83,11 +83,9 @@ extension AuditLogger {
         var detailsJSON: [UInt8]
     }
 
-    /// Sanitises and stamps `event` (outside the write lock).
-    ///
-    /// With `collect` the cleaned details dictionary is built (the returned records carry it); without,
-    /// only their canonical JSON is written, straight from the event's details.
-    private func prepare(_ event: AuditEvent, timestamp: Int, collect: Bool) throws -> Pending {
+    /// Sanitises and stamps `event` (outside the write lock), building the cleaned details dictionary the
+    /// returned record carries. (``logEvents(_:)`` writes the same JSON without it: see `AuditBatch`.)
+    private func prepare(_ event: AuditEvent, timestamp: Int) throws -> Pending {
         let detailsEstimate = Self.approximateSize(.object(event.details))
         let estimate = Self.approximateFieldsSize(event) + detailsEstimate
         guard estimate <= Self.maximumRecordBytes else {
@@ -99,14 +97,8 @@ extension AuditLogger {
         var detailsJSON: [UInt8] = []
         // One allocation of about the final size instead of a few regrowths while the JSON is written.
         detailsJSON.reserveCapacity(detailsEstimate + 16)
-        let details: AuditDetails
-        if collect {
-            details = AuditSanitizer.details(event.details)
-            AuditJSON.writeObject(details, into: &detailsJSON)
-        } else {
-            details = [:]
-            AuditSanitizer.writeDetails(event.details, into: &detailsJSON)
-        }
+        let details = AuditSanitizer.details(event.details)
+        AuditJSON.writeObject(details, into: &detailsJSON)
         let record = AuditRecord(
             seq: 0, timestampMilliseconds: timestamp,
             eventType: AuditEventType(AuditSanitizer.line(event.type.rawValue)),
@@ -136,26 +128,25 @@ extension AuditLogger {
     }
 
     /// Appends `events` to the chain in one immediate transaction; all or nothing.
-    func append(_ events: [AuditEvent], collect: Bool) throws -> (head: AuditHead, records: [AuditRecord]) {
+    func append(_ events: [AuditEvent]) throws -> (head: AuditHead, records: [AuditRecord]) {
         let timestamp = AuditTimestamp.milliseconds(wallClock.currentDate)
         let pending = try events.map { event -> (record: AuditRecord, detailsJSON: [UInt8]) in
-            let prepared = try prepare(event, timestamp: timestamp, collect: collect)
+            let prepared = try prepare(event, timestamp: timestamp)
             return (prepared.record, prepared.detailsJSON)
         }
         return try write("write audit records") { db in
-            try Self.insert(pending, db: db, collect: collect)
+            try Self.insert(pending, db: db)
         }
     }
 
     /// Inserts prepared records after the current head and moves the head; runs inside a transaction.
     static func insert(
         _ items: [(record: AuditRecord, detailsJSON: [UInt8])],
-        db: Database,
-        collect: Bool
+        db: Database
     ) throws -> (head: AuditHead, records: [AuditRecord]) {
         var head = try readChainState(db).head
         var records: [AuditRecord] = []
-        if collect { records.reserveCapacity(items.count) }
+        records.reserveCapacity(items.count)
         // Records go in groups of up to `rowsPerInsert` per statement. The columns are bound straight
         // from each record (SQLite copies them); declaring the statement bound lets GRDB run each
         // execution with its usual checks and error reporting.
@@ -202,7 +193,7 @@ extension AuditLogger {
                 rowsBound = 0
             }
             head = record.position
-            if collect { records.append(record) }
+            records.append(record)
         }
         try moveHead(to: head, db: db)
         return (head, records)

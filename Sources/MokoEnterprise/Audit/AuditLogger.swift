@@ -151,7 +151,7 @@ public final class AuditLogger: AuditEventRecording {
     /// - Throws: ``AuditError`` when the record is too large, ``StoreError`` when it cannot be written.
     @discardableResult
     public func log(_ event: AuditEvent) throws -> AuditRecord {
-        let (_, records) = try append([event], collect: true)
+        let (_, records) = try append([event])
         guard let record = records.first else {
             throw StoreError(path: databaseURL.path, reason: "the record was not stored")
         }
