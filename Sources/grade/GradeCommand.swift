@@ -226,8 +226,13 @@ struct SamplesCommand: ParsableCommand {
             let allocation = try grader.allocation()
             let samples = Samples(instructorRoot: root)
             let bands = try samples.bands()
-            let points = Dictionary(
+            var points = Dictionary(
                 uniqueKeysWithValues: allocation.gradableExercises.map { ($0.item.id, $0.item.points) })
+            // A capstone mutant's default band: it may lose up to every gradable capstone point.
+            points["Project"] = allocation.items.filter { $0.item.kind != .exercise && $0.isGradable }.map(
+                \.item.points
+            )
+            .reduce(0, +)
             // The capstone's mutants (grader/mutants/Project/<name>) once some capstone item is graded.
             let capstone = allocation.items.contains { $0.item.kind != .exercise && $0.isGradable } ? ["Project"] : []
             let kinds = samples.all(exercises: allocation.gradableExercises.map(\.item.id) + capstone).filter {

@@ -97,12 +97,7 @@ public struct Samples: Sendable {
             } else if let reference {
                 lost = (reference.score - result.score).value
             }
-            if let bounds = self.score, bounds.count == 2, !(bounds[0] - 0.001...bounds[1] + 0.001).contains(score) {
-                return false
-            }
-            if let bounds = self.lost, bounds.count == 2, !(bounds[0] - 0.001...bounds[1] + 0.001).contains(lost) {
-                return false
-            }
+            guard Self.within(score, self.score), Self.within(lost, self.lost) else { return false }
             let reported = Set(result.ignoredEdits.map(\.path))
             if let ignored, !ignored.allSatisfy(reported.contains) { return false }
             for (id, expected) in statuses ?? [:] {
@@ -115,6 +110,23 @@ public struct Samples: Sendable {
                 }
             }
             return true
+        }
+
+        /// `true` when `value` lies in `bounds` (inclusive, to a thousandth), or there are no bounds; `false` for
+        /// bounds that are not `[min, max]` with min ≤ max (never a crash on a bad band).
+        static func within(_ value: Double, _ bounds: [Double]?) -> Bool {
+            guard let bounds else { return true }
+            guard problem(bounds) == nil else { return false }
+            return (bounds[0] - 0.001...bounds[1] + 0.001).contains(value)
+        }
+
+        /// What is wrong with `bounds`, if anything.
+        static func problem(_ bounds: [Double]) -> String? {
+            guard bounds.count == 2 else { return "wants [min, max], got \(bounds.count) number(s)" }
+            guard bounds[0].isFinite, bounds[1].isFinite, bounds[0] <= bounds[1] else {
+                return "wants min ≤ max, got [\(bounds[0]), \(bounds[1])]"
+            }
+            return nil
         }
 
         /// `true` when the result entry `id` belongs to `exercise`: the exercise itself, or for `Project` one of the
@@ -212,8 +224,22 @@ public struct Samples: Sendable {
         do {
             let catalogue = try YAMLDecoder().decode(Catalogue.self, from: text)
             var bands: [String: (band: Band, note: String?)] = [:]
-            for entry in catalogue.samples { bands[entry.name] = (entry.band, entry.note) }
+            var problems: [String] = []
+            for entry in catalogue.samples {
+                if bands[entry.name] != nil { problems.append("\(entry.name) is listed twice") }
+                for (field, bounds) in [("score", entry.band.score), ("lost", entry.band.lost)] {
+                    if let bounds, let problem = Band.problem(bounds) {
+                        problems.append("\(entry.name): \(field) \(problem)")
+                    }
+                }
+                bands[entry.name] = (entry.band, entry.note)
+            }
+            guard problems.isEmpty else {
+                throw GradingError.infrastructure("\(url.path): " + problems.joined(separator: "; "))
+            }
             return bands
+        } catch let error as GradingError {
+            throw error
         } catch {
             throw GradingError.infrastructure("\(url.path) is malformed: \(error)")
         }

@@ -131,4 +131,30 @@ final class SamplesTests: XCTestCase {
         result.exercises[0].status = .graded
         XCTAssertFalse(band.contains(result))
     }
+
+    func test_aBadBandIsRefusedNotACrash() throws {
+        let result = try ReportsTests.result(hiddenPasses: 2)
+        XCTAssertFalse(Samples.Band(lost: [0.01, 0]).contains(result))
+        XCTAssertFalse(Samples.Band(score: [5]).contains(result))
+        XCTAssertTrue(Samples.Band(score: [0, 200]).contains(result))
+
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("grader-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let catalogue = root.appendingPathComponent("grader/samples/catalogue.yaml")
+        try FileManager.default.createDirectory(
+            at: catalogue.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(
+            """
+            samples:
+              - { name: mutant/Exercise1_1/a, band: { lost: [2, 1] } }
+              - { name: skeleton, band: { score: [0, 10] } }
+              - { name: skeleton, band: { score: [0, 10] } }
+            """.utf8
+        ).write(to: catalogue)
+        XCTAssertThrowsError(try Samples(instructorRoot: root).bands()) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("mutant/Exercise1_1/a: lost wants min ≤ max"), text)
+            XCTAssertTrue(text.contains("skeleton is listed twice"), text)
+        }
+    }
 }
