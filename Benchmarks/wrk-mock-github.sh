@@ -29,18 +29,12 @@ if [ "${PIN:-1}" = 1 ] && [ "$CORES" -ge 2 ] && command -v taskset >/dev/null; t
     CLIENT_CPUS="${CLIENT_CPUS:-$((CORES - 1))}"
     SERVER_PIN=(taskset -c "$SERVER_CPUS")
     CLIENT_PIN=(taskset -c "$CLIENT_CPUS")
-    SERVER_CORES="$(python3 -c 'import sys
-n = 0
-for part in sys.argv[1].split(","):
-    a, _, b = part.partition("-")
-    n += int(b or a) - int(a) + 1
-print(n)' "$SERVER_CPUS")"
-    CLIENT_CORES="$(python3 -c 'import sys
-n = 0
-for part in sys.argv[1].split(","):
-    a, _, b = part.partition("-")
-    n += int(b or a) - int(a) + 1
-print(n)' "$CLIENT_CPUS")"
+    count_cpus() {  # the number of CPUs in a taskset list such as 0-2,5
+        python3 -c 'import sys
+print(sum(int(b or a) - int(a) + 1 for a, _, b in (p.partition("-") for p in sys.argv[1].split(","))))' "$1"
+    }
+    SERVER_CORES="$(count_cpus "$SERVER_CPUS")"
+    CLIENT_CORES="$(count_cpus "$CLIENT_CPUS")"
     SETUP="servers pinned to CPU $SERVER_CPUS, wrk to CPU $CLIENT_CPUS"
 else
     SERVER_PIN=()

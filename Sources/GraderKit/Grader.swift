@@ -195,7 +195,10 @@ public struct Grader: Sendable {
                 "Exercises/Project: \(project.count) file(s) received; "
                     + (scenarios.isEmpty
                         ? "the capstone is not graded yet (its items are pending)"
-                        : "graded: \(scenarios.map(\.item.id).joined(separator: ", ")); its other items are pending"))
+                        : "graded: \(scenarios.count) scenario(s) and \(statics.count) static check(s)"
+                            + (allocation.items.contains { $0.item.kind != .exercise && !$0.isGradable }
+                                ? "; its other items are pending" : ""))
+            )
         } else if !scenarios.isEmpty {
             notes.append("the submission has no Exercises/Project folder: the capstone's skeleton was graded")
         }

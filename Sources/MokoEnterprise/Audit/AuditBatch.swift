@@ -103,14 +103,7 @@ struct AuditBatch {
     /// - Throws: ``AuditError`` with code `.recordTooLarge` when the event is clearly above
     ///   ``AuditLogger/maximumRecordBytes``; the batch is then unchanged.
     mutating func add(_ event: AuditEvent) throws {
-        let detailsEstimate = AuditLogger.approximateSize(.object(event.details))
-        let estimate = AuditLogger.approximateFieldsSize(event) + detailsEstimate
-        guard estimate <= AuditLogger.maximumRecordBytes else {
-            throw AuditError(
-                .recordTooLarge,
-                "the \"\(AuditSanitizer.line(String(event.name.prefix(80))))\" record holds about \(estimate) bytes; "
-                    + "the limit is \(AuditLogger.maximumRecordBytes) — log a summary or a reference instead")
-        }
+        _ = try AuditLogger.checkedDetailsSize(event)
         let eventType = AuditSanitizer.line(event.type.rawValue)
         let name = AuditSanitizer.line(event.name)
         let transactionID = AuditSanitizer.line(event.transactionID)

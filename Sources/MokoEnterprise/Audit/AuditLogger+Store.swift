@@ -86,14 +86,7 @@ extension AuditLogger {
     /// Sanitises and stamps `event` (outside the write lock), building the cleaned details dictionary the
     /// returned record carries. (``logEvents(_:)`` writes the same JSON without it: see `AuditBatch`.)
     private func prepare(_ event: AuditEvent, timestamp: Int) throws -> Pending {
-        let detailsEstimate = Self.approximateSize(.object(event.details))
-        let estimate = Self.approximateFieldsSize(event) + detailsEstimate
-        guard estimate <= Self.maximumRecordBytes else {
-            throw AuditError(
-                .recordTooLarge,
-                "the \"\(AuditSanitizer.line(String(event.name.prefix(80))))\" record holds about \(estimate) bytes; "
-                    + "the limit is \(Self.maximumRecordBytes) — log a summary or a reference instead")
-        }
+        let detailsEstimate = try Self.checkedDetailsSize(event)
         var detailsJSON: [UInt8] = []
         // One allocation of about the final size instead of a few regrowths while the JSON is written.
         detailsJSON.reserveCapacity(detailsEstimate + 16)
@@ -109,6 +102,22 @@ extension AuditLogger {
             durationSeconds: event.durationSeconds.map { $0.isFinite ? $0 : 0 }, rolledBack: event.rolledBack,
             details: details, prevHash: "", hash: "")
         return Pending(record: record, detailsJSON: detailsJSON)
+    }
+
+    /// About the bytes of `event`'s details JSON, after checking the whole record stays clearly under
+    /// ``maximumRecordBytes``.
+    ///
+    /// - Throws: ``AuditError`` with code `.recordTooLarge` when it does not.
+    static func checkedDetailsSize(_ event: AuditEvent) throws -> Int {
+        let detailsEstimate = approximateSize(.object(event.details))
+        let estimate = approximateFieldsSize(event) + detailsEstimate
+        guard estimate <= maximumRecordBytes else {
+            throw AuditError(
+                .recordTooLarge,
+                "the \"\(AuditSanitizer.line(String(event.name.prefix(80))))\" record holds about \(estimate) bytes; "
+                    + "the limit is \(maximumRecordBytes) — log a summary or a reference instead")
+        }
+        return detailsEstimate
     }
 
     /// About the bytes of `value`'s JSON.
