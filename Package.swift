@@ -339,7 +339,8 @@ let toolProducts: [Product] = [
 /// The capstone (`Exercises/Project`; the reference is `Solutions/Project`): the `moko-project` executable
 /// (target `Project`) and the trainee's own tests (`ProjectTests`). Part of the package once
 /// `Exercises/Project` exists; under `LAB_ONLY` only when `Project` is named. `LAB_MUTANT=Project/<name>`
-/// builds `grader/mutants/Project/<name>` (with `Sources/` and `Tests/`) instead.
+/// builds `grader/mutants/Project/<name>` (with `Sources/` and `Tests/`) instead; the capstone mutants in the
+/// repository are patches (`mutant.yaml`) that only `grade samples` applies.
 let projectIncluded = exists("Exercises/Project") && (only?.contains("Project") ?? true)
 /// `LAB_COVERAGE=1` (the grader's build): only the `Project` module is instrumented for line coverage, so the
 /// grader measures the trainee's tests without rebuilding every other module with coverage.

@@ -46,6 +46,9 @@ public struct Samples: Sendable {
             public var replace: String?
             /// The replacement of `replace`.
             public var with: String?
+            /// A file of the instructor's tree (e.g. `Exercises/Project/README.md`, the skeleton's) whose content
+            /// becomes the file's.
+            public var from: String?
         }
 
         /// `reference` or `skeleton`.
@@ -251,7 +254,7 @@ public struct Samples: Sendable {
     public func namedCatcher(of kind: Kind) -> String? {
         guard case .mutant(let exercise, let name) = kind else { return nil }
         let folder = instructorRoot.appendingPathComponent("grader/mutants/\(exercise)/\(name)")
-        for file in FileTree.files(under: folder).sorted() where file.hasSuffix(".swift") {
+        for file in FileTree.files(under: folder).sorted() where file.hasSuffix(".swift") || file == "mutant.yaml" {
             guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8) else {
                 continue
             }
@@ -285,11 +288,16 @@ public struct Samples: Sendable {
         var desired: [String: Data] = [:]
         let ids = (try? CheckInventory.scan(root: instructorRoot).curriculum) ?? []
         var recipe: Recipe?
+        var patch: Recipe?
         if case .variant(let name) = kind {
             recipe = Self.recipe(ofSampleFolder: instructorRoot.appendingPathComponent("grader/samples/\(name)"))
             guard recipe != nil else {
                 throw GradingError.infrastructure("grader/samples/\(name)/sample.yaml is missing or malformed")
             }
+        }
+        if case .mutant(let exercise, let name) = kind {
+            patch = try Self.patch(
+                ofMutant: instructorRoot.appendingPathComponent("grader/mutants/\(exercise)/\(name)"))
         }
         func add(_ folder: String, as prefix: String, swift: Bool?) {
             let url = instructorRoot.appendingPathComponent(folder)
@@ -310,14 +318,16 @@ public struct Samples: Sendable {
                 add("Exercises/\(id)", as: "Exercises/\(id)", swift: nil)
             case .reference, .mutant, .variant:
                 var source = solution ? "Solutions/\(id)" : "Exercises/\(id)"
-                if case .mutant(let exercise, let name) = kind, exercise == id {
+                if case .mutant(let exercise, let name) = kind, exercise == id, patch == nil {
                     source = "grader/mutants/\(id)/\(name)"
                 }
                 add("Exercises/\(id)", as: "Exercises/\(id)", swift: false)
                 add(source, as: "Exercises/\(id)", swift: nil)
             }
         }
-        for edit in recipe?.edits ?? [] { try Self.apply(edit, to: &desired, sample: kind.name) }
+        for edit in (recipe?.edits ?? []) + (patch?.edits ?? []) {
+            try Self.apply(edit, to: &desired, sample: kind.name, instructorRoot: instructorRoot)
+        }
         do {
             try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
             for (file, data) in desired { try FileTree.write(data, to: target.appendingPathComponent(file)) }
@@ -330,16 +340,43 @@ public struct Samples: Sendable {
         return target
     }
 
-    /// Applies one edit of a variant's recipe to the generated files.
-    static func apply(_ edit: Recipe.Edit, to files: inout [String: Data], sample: String) throws {
+    /// The edits of a patch mutant (`grader/mutants/<id>/<name>/mutant.yaml`: the reference with `edits:` applied,
+    /// instead of a folder holding every file of the exercise), or `nil` for a folder mutant.
+    ///
+    /// - Throws: ``GradingError/infrastructure(_:)`` when `mutant.yaml` exists but is malformed.
+    static func patch(ofMutant folder: URL) throws -> Recipe? {
+        let file = folder.appendingPathComponent("mutant.yaml")
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        do {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let recipe = try YAMLDecoder().decode(Recipe.self, from: text)
+            guard recipe.generate == "reference", !(recipe.edits ?? []).isEmpty, recipe.skeleton == nil else {
+                throw GradingError.infrastructure("wants `generate: reference` and at least one edit, nothing else")
+            }
+            return recipe
+        } catch {
+            throw GradingError.infrastructure("\(file.path) is malformed: \(error)")
+        }
+    }
+
+    /// Applies one edit of a variant's recipe (or a patch mutant's) to the generated files.
+    static func apply(
+        _ edit: Recipe.Edit, to files: inout [String: Data], sample: String, instructorRoot: URL
+    ) throws {
         func stale(_ why: String) -> GradingError {
-            GradingError.infrastructure("sample \(sample): the edit of \(edit.file) \(why) (update its sample.yaml)")
+            GradingError.infrastructure("sample \(sample): the edit of \(edit.file) \(why) (update its recipe)")
         }
-        guard !edit.file.hasPrefix("/"), !edit.file.split(separator: "/").contains("..") else {
-            throw stale("names a path outside the submission")
-        }
+        func inside(_ path: String) -> Bool { !path.hasPrefix("/") && !path.split(separator: "/").contains("..") }
+        guard inside(edit.file) else { throw stale("names a path outside the submission") }
         if let content = edit.content {
             files[edit.file] = Data(content.utf8)
+            return
+        }
+        if let from = edit.from {
+            guard inside(from), let data = try? Data(contentsOf: instructorRoot.appendingPathComponent(from)) else {
+                throw stale("copies \(from), which the instructor's tree does not have")
+            }
+            files[edit.file] = data
             return
         }
         guard let data = files[edit.file], let text = String(data: data, encoding: .utf8) else {
@@ -351,7 +388,7 @@ public struct Samples: Sendable {
             guard text.contains(replace) else { throw stale("replaces text the file does not contain") }
             files[edit.file] = Data(text.replacingOccurrences(of: replace, with: with).utf8)
         } else {
-            throw stale("has neither content, append nor replace + with")
+            throw stale("has neither content, from, append nor replace + with")
         }
     }
 }

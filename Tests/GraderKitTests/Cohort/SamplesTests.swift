@@ -2,16 +2,26 @@ import XCTest
 
 @testable import GraderKit
 
+/// A throwaway instructor tree (Package.swift, Exercises, Solutions, grader/...) for the sample tests.
+private struct InstructorTree {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("grader-\(UUID().uuidString)")
+
+    /// Writes `text` to `path` under the root, creating folders.
+    func write(_ text: String, _ path: String) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
 final class SamplesTests: XCTestCase {
     func test_samplesAreGeneratedFromSolutionsSkeletonsAndMutants() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("grader-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        func write(_ text: String, _ path: String) throws {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
+        let tree = InstructorTree()
+        defer { tree.remove() }
+        let root = tree.root
+        let write = tree.write
         try write("    Exercise(id: \"Exercise1_1\", dependencies: []),\n", "Package.swift")
         try write("skeleton", "Exercises/Exercise1_1/A.swift")
         try write("readme", "Exercises/Exercise1_1/README.md")
@@ -60,14 +70,10 @@ final class SamplesTests: XCTestCase {
     }
 
     func test_variantsEditTheReferenceAndStaleEditsAreErrors() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("grader-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        func write(_ text: String, _ path: String) throws {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
+        let tree = InstructorTree()
+        defer { tree.remove() }
+        let root = tree.root
+        let write = tree.write
         try write(
             "    Exercise(id: \"Exercise1_1\", dependencies: []),\n    Exercise(id: \"Exercise1_2\", dependencies: []),\n",
             "Package.swift")
@@ -156,5 +162,42 @@ final class SamplesTests: XCTestCase {
             XCTAssertTrue(text.contains("mutant/Exercise1_1/a: lost wants min ≤ max"), text)
             XCTAssertTrue(text.contains("skeleton is listed twice"), text)
         }
+    }
+
+    func test_aPatchMutantIsTheReferenceWithItsEdits() throws {
+        let tree = InstructorTree()
+        defer { tree.remove() }
+        let root = tree.root
+        let write = tree.write
+        try write("    Exercise(id: \"Exercise1_1\", dependencies: []),\n", "Package.swift")
+        try write("skeleton", "Exercises/Exercise1_1/A.swift")
+        try write("solution", "Solutions/Exercise1_1/A.swift")
+        try write("TODO: describe it", "Exercises/Project/README.md")
+        try write("let retries = 3\n", "Exercises/Project/Sources/Run.swift")
+        try write("let retries = 3\n", "Solutions/Project/Sources/Run.swift")
+        try write("written", "Solutions/Project/README.md")
+        try write(
+            """
+            # MUTANT no-retry. Caught by Project.scenario.5xx-burst.
+            generate: reference
+            edits:
+              - { file: Exercises/Project/Sources/Run.swift, replace: "retries = 3", with: "retries = 0" }
+              - { file: Exercises/Project/README.md, from: Exercises/Project/README.md }
+            """, "grader/mutants/Project/no-retry/mutant.yaml")
+        try write("generate: reference\n", "grader/mutants/Project/empty/mutant.yaml")
+
+        let samples = Samples(instructorRoot: root)
+        let kind = Samples.Kind.mutant(exercise: "Project", name: "no-retry")
+        let folder = try samples.materialize(kind)
+        func read(_ file: String) throws -> String {
+            try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+        }
+        XCTAssertEqual(try read("Exercises/Project/Sources/Run.swift"), "let retries = 0\n")
+        XCTAssertEqual(try read("Exercises/Project/README.md"), "TODO: describe it")
+        XCTAssertEqual(try read("Exercises/Exercise1_1/A.swift"), "solution")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent("Exercises/Project/mutant.yaml").path))
+        XCTAssertEqual(samples.namedCatcher(of: kind), "Project.scenario.5xx-burst")
+        XCTAssertThrowsError(try samples.materialize(.mutant(exercise: "Project", name: "empty")))
     }
 }
