@@ -13,6 +13,13 @@ private struct InstructorTree {
         try Data(text.utf8).write(to: url)
     }
 
+    /// `Package.swift` declaring Exercise 1.1, with its skeleton and its solution (`A.swift`).
+    func writeExercise1_1() throws {
+        try write("    Exercise(id: \"Exercise1_1\", dependencies: []),\n", "Package.swift")
+        try write("skeleton", "Exercises/Exercise1_1/A.swift")
+        try write("solution", "Solutions/Exercise1_1/A.swift")
+    }
+
     func remove() { try? FileManager.default.removeItem(at: root) }
 }
 
@@ -22,10 +29,8 @@ final class SamplesTests: XCTestCase {
         defer { tree.remove() }
         let root = tree.root
         let write = tree.write
-        try write("    Exercise(id: \"Exercise1_1\", dependencies: []),\n", "Package.swift")
-        try write("skeleton", "Exercises/Exercise1_1/A.swift")
+        try tree.writeExercise1_1()
         try write("readme", "Exercises/Exercise1_1/README.md")
-        try write("solution", "Solutions/Exercise1_1/A.swift")
         try write("wrong", "grader/mutants/Exercise1_1/off-by-one/A.swift")
         try write("generate: reference\n", "grader/samples/reference/sample.yaml")
         let samples = Samples(instructorRoot: root)
@@ -169,9 +174,7 @@ final class SamplesTests: XCTestCase {
         defer { tree.remove() }
         let root = tree.root
         let write = tree.write
-        try write("    Exercise(id: \"Exercise1_1\", dependencies: []),\n", "Package.swift")
-        try write("skeleton", "Exercises/Exercise1_1/A.swift")
-        try write("solution", "Solutions/Exercise1_1/A.swift")
+        try tree.writeExercise1_1()
         try write("TODO: describe it", "Exercises/Project/README.md")
         try write("let retries = 3\n", "Exercises/Project/Sources/Run.swift")
         try write("let retries = 3\n", "Solutions/Project/Sources/Run.swift")
