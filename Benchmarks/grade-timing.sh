@@ -14,12 +14,12 @@
 # rehearsal's quick start 1 on a fresh clone (--jobs 1): 5 min 32 s, of which 229 s building the workspace.
 #
 # Usage: Benchmarks/grade-timing.sh [cold|warm|cohort ...]   (default: all three, in that order)
-# Environment: GRADE_JOBS (exercises run at the same time, default 1), BENCH_DIR (default /tmp/mokolab-grade-bench).
+# Environment: GRADE_JOBS (exercises and scenarios run at the same time, default: the number of CPUs), BENCH_DIR (default /tmp/mokolab-grade-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 phases=("$@")
 [ ${#phases[@]} -gt 0 ] || phases=(cold warm cohort)
-jobs=${GRADE_JOBS:-1}
+jobs=${GRADE_JOBS:-$(nproc)}
 bench=${BENCH_DIR:-/tmp/mokolab-grade-bench}
 mkdir -p "$bench"
 

@@ -49,8 +49,8 @@ struct GradeSubmission: ParsableCommand {
     @Option(help: "Where the reports go (default: <root>/.build-grader/results/<submission name>).")
     var out: String?
 
-    @Option(help: "Exercises run at the same time.")
-    var jobs: Int = 1
+    @Option(help: "Exercises (and capstone scenarios) run at the same time; default: the number of CPUs.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Confinement of submission code: bwrap, unshare or none (default: the strongest available).")
     var sandbox: Sandbox.Mode?
@@ -211,8 +211,8 @@ struct SamplesCommand: ParsableCommand {
     )
     var only: String?
 
-    @Option(help: "Exercises run at the same time.")
-    var jobs: Int = 1
+    @Option(help: "Exercises (and capstone scenarios) run at the same time; default: the number of CPUs.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Where the reports go (default: <root>/.build-grader/results/samples).")
     var out: String?
