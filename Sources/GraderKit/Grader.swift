@@ -251,13 +251,16 @@ extension Grader {
         // most of a scenario's wall time is waiting for the mock's mutation spacing or a quota reset); the
         // results are recorded in the rubric's order whatever order they finish in.
         var toRun: [(index: Int, scenario: CapstoneScenario)] = []
+        var reused: [Int: CheckResult] = [:]
         for (index, entry) in scenarios.enumerated() where build.broken["Project"] == nil {
             let id = entry.item.id
-            let reusable = reuse?.exercises.first(where: { $0.id == id }).map {
-                $0.status == .graded && $0.sha256 == digest
+            if let earlier = reuse?.exercises.first(where: { $0.id == id }), earlier.status == .graded,
+                earlier.sha256 == digest, let check = reuse?.checks.first(where: { $0.exercise == id })
+            {
+                reused[index] = check
+            } else if let scenario = CapstoneScenario(itemID: id) {
+                toRun.append((index, scenario))
             }
-            if reusable == true, reuse?.checks.contains(where: { $0.exercise == id }) == true { continue }
-            if let scenario = CapstoneScenario(itemID: id) { toRun.append((index, scenario)) }
         }
         let queue = toRun
         let ran = Mutex<[Int: CheckResult]>([:])
@@ -305,9 +308,7 @@ extension Grader {
                     message: check.infrastructure ? check.message : nil)
                 continue
             }
-            if let earlier = reuse?.exercises.first(where: { $0.id == id }), earlier.status == .graded,
-                earlier.sha256 == digest, let check = reuse?.checks.first(where: { $0.exercise == id })
-            {
+            if let check = reused[index] {
                 outcome.reused = true
                 record(check, status: .graded)
             }

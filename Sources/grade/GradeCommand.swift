@@ -260,12 +260,10 @@ struct SamplesCommand: ParsableCommand {
                 if case .mutant(let exercise, _) = kind { mutated = exercise }
                 var variant = false
                 if case .variant = kind { variant = true }
-                var inside = band?.contains(result, exercise: mutated, reference: variant ? reference : nil) ?? false
-                var lost = result.gradablePoints - result.score
-                if variant, let reference { lost = reference.score - result.score }
+                let baseline = variant ? reference : nil
+                var inside = band?.contains(result, exercise: mutated, reference: baseline) ?? false
+                let lost = Samples.Band.lost(result, exercise: mutated, reference: baseline)
                 if let mutated, result.exercises.contains(where: { Samples.Band.belongs($0.id, to: mutated) }) {
-                    let entries = result.exercises.filter { Samples.Band.belongs($0.id, to: mutated) }
-                    lost = entries.map(\.maxPoints).sum() - entries.map(\.points).sum()
                     // A mutant changes one exercise: every other must score what the reference scored.
                     if let reference {
                         let changed = result.exercises.filter { other in

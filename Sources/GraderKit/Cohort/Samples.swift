@@ -92,15 +92,8 @@ public struct Samples: Sendable {
         ///   - exercise: for a mutant, its exercise: `lost` then counts only the points lost there.
         ///   - reference: for a variant, the reference's result: `lost` then counts the points lost against it.
         public func contains(_ result: GradeResult, exercise: String? = nil, reference: GradeResult? = nil) -> Bool {
-            let score = result.score.value
-            var lost = (result.gradablePoints - result.score).value
-            if let exercise, result.exercises.contains(where: { Self.belongs($0.id, to: exercise) }) {
-                let entries = result.exercises.filter { Self.belongs($0.id, to: exercise) }
-                lost = (entries.map(\.maxPoints).sum() - entries.map(\.points).sum()).value
-            } else if let reference {
-                lost = (reference.score - result.score).value
-            }
-            guard Self.within(score, self.score), Self.within(lost, self.lost) else { return false }
+            let lost = Self.lost(result, exercise: exercise, reference: reference).value
+            guard Self.within(result.score.value, self.score), Self.within(lost, self.lost) else { return false }
             let reported = Set(result.ignoredEdits.map(\.path))
             if let ignored, !ignored.allSatisfy(reported.contains) { return false }
             for (id, expected) in statuses ?? [:] {
@@ -113,6 +106,22 @@ public struct Samples: Sendable {
                 }
             }
             return true
+        }
+
+        /// The points `result` lost, as a band counts them: for a mutant (`exercise`) in its own exercise (for
+        /// `Project`, across the capstone's items), for a variant against the `reference`'s score, else against
+        /// the gradable points.
+        public static func lost(
+            _ result: GradeResult, exercise: String? = nil, reference: GradeResult? = nil
+        )
+            -> Points
+        {
+            if let exercise, result.exercises.contains(where: { belongs($0.id, to: exercise) }) {
+                let entries = result.exercises.filter { belongs($0.id, to: exercise) }
+                return entries.map(\.maxPoints).sum() - entries.map(\.points).sum()
+            }
+            if let reference { return reference.score - result.score }
+            return result.gradablePoints - result.score
         }
 
         /// `true` when `value` lies in `bounds` (inclusive, to a thousandth), or there are no bounds; `false` for
