@@ -1,12 +1,19 @@
+import Dispatch
 import Foundation
-import HTTPTypes
-import Hummingbird
 import Logging
 import MockGitHub
 import NIOCore
+import NIOHTTP1
+import NIOPosix
 import Synchronization
 
-/// The mock GitHub served over HTTP/1.1 on 127.0.0.1 (a thin Hummingbird adapter over `MockGitHub`).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The mock GitHub served over HTTP/1.1 on 127.0.0.1 (a thin SwiftNIO adapter over `MockGitHub`).
 ///
 /// ```swift
 /// let server = try await MockGitHubServer.start(mock: MockGitHub())
@@ -16,6 +23,8 @@ import Synchronization
 ///
 /// The adapter enacts what the core describes: delays before the headers, dropped connections and
 /// truncated bodies. It also counts requests in flight per credential for the concurrency limits.
+/// Keep-alive and pipelining come from NIO's `HTTPServerPipelineHandler`; malformed HTTP gets a 400 and the
+/// connection is closed (`HTTPServerProtocolErrorHandler`).
 public struct MockGitHubServer: Sendable {
     /// Why the server could not start.
     public struct StartError: Error, Sendable, CustomStringConvertible {
@@ -34,7 +43,7 @@ public struct MockGitHubServer: Sendable {
         URL(string: "http://\(host):\(port)") ?? URL(fileURLWithPath: "/")
     }
 
-    private let task: Task<Void, any Error>
+    private let listener: MockGitHubListener
 
     /// Starts serving `mock` on `host:port` (port 0 picks a free port) and returns once it listens.
     ///
@@ -45,7 +54,7 @@ public struct MockGitHubServer: Sendable {
     ///   - host: a loopback address; anything else is refused.
     ///   - port: the port, or 0 for an ephemeral one.
     ///   - clock: the clock used for fault delays.
-    ///   - logLevel: Hummingbird's log level (`.critical` keeps test output quiet).
+    ///   - logLevel: the level of the adapter's own log messages (`.critical` keeps test output quiet).
     /// - Throws: `StartError` when the host is not loopback or the port cannot be bound.
     public static func start(
         mock: MockGitHub,
@@ -57,37 +66,31 @@ public struct MockGitHubServer: Sendable {
         guard host == "127.0.0.1" || host == "localhost" || host == "::1" else {
             throw StartError(description: "The mock binds loopback only; \(host) is not 127.0.0.1, ::1 or localhost.")
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let application = makeApplication(mock: mock, host: host, port: port, clock: clock, logLevel: logLevel) {
-            port in
-            await mock.setBaseURL("http://\(host):\(port)")
-            continuation.yield(port)
-            continuation.finish()
+        guard (0...65_535).contains(port) else {
+            throw StartError(description: "Could not listen on \(host):\(port): the port must be 0…65535.")
         }
-        let task = Task {
-            defer { continuation.finish() }
-            try await application.run()
+        var logger = Logger(label: "mock-github")
+        logger.logLevel = logLevel
+        let listener: MockGitHubListener
+        do {
+            listener = try await MockGitHubListener.bind(
+                mock: mock, host: host, port: port, clock: clock, logger: logger)
+        } catch {
+            throw StartError(description: "Could not listen on \(host):\(port): \(error)")
         }
-        var iterator = ports.makeAsyncIterator()
-        guard let bound = await iterator.next() else {
-            do {
-                try await task.value
-            } catch {
-                throw StartError(description: "Could not listen on \(host):\(port): \(error)")
-            }
-            throw StartError(description: "The server stopped before it listened on \(host):\(port).")
-        }
-        return MockGitHubServer(mock: mock, host: host, port: bound, task: task)
+        await mock.setBaseURL("http://\(host):\(listener.port)")
+        return MockGitHubServer(mock: mock, host: host, port: listener.port, listener: listener)
     }
 
-    /// Stops the server and waits until it has closed its socket.
+    /// Stops the server and waits until it has closed its sockets.
+    ///
+    /// Open connections are closed; a response still waiting for a planned delay is abandoned.
     public func stop() async {
-        task.cancel()
-        _ = try? await task.value
+        await listener.close()
     }
 
-    /// Serves `mock` until the surrounding task is cancelled or SIGINT/SIGTERM arrives (for executables and
-    /// ServiceLifecycle groups); `onReady` receives the bound port.
+    /// Serves `mock` until the surrounding task is cancelled or SIGINT/SIGTERM arrives (for executables);
+    /// `onReady` receives the bound port.
     ///
     /// - Throws: when the port cannot be bound.
     public static func run(
@@ -98,155 +101,425 @@ public struct MockGitHubServer: Sendable {
         logLevel: Logger.Level = .error,
         onReady: @escaping @Sendable (Int) async -> Void
     ) async throws {
-        guard host == "127.0.0.1" || host == "localhost" || host == "::1" else {
-            throw StartError(description: "The mock binds loopback only; \(host) is not 127.0.0.1, ::1 or localhost.")
+        let server = try await start(mock: mock, host: host, port: port, clock: clock, logLevel: logLevel)
+        let (stopRequests, requestStop) = AsyncStream<Void>.makeStream()
+        // Signals are delivered through Dispatch sources: the default action (terminate) is turned off while
+        // the server runs, and restored afterwards.
+        let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { requestStop.yield() }
+            source.resume()
+            return source
         }
-        let application = makeApplication(mock: mock, host: host, port: port, clock: clock, logLevel: logLevel) {
-            port in
-            await mock.setBaseURL("http://\(host):\(port)")
-            await onReady(port)
+        server.listener.whenServerChannelCloses { requestStop.finish() }
+        await onReady(server.port)
+        await withTaskCancellationHandler {
+            for await _ in stopRequests { break }
+        } onCancel: {
+            requestStop.finish()
         }
-        try await application.runService()
+        await server.stop()
+        for source in signals { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
+
+// MARK: - Listener
+
+/// The bound server channel, its event loops and the connections it accepted.
+final class MockGitHubListener: Sendable {
+    let group: MultiThreadedEventLoopGroup
+    let serverChannel: any Channel
+    let port: Int
+    let connections: MockGitHubConnections
+    let inFlight: MockGitHubInFlight
+
+    private init(
+        group: MultiThreadedEventLoopGroup,
+        serverChannel: any Channel,
+        port: Int,
+        connections: MockGitHubConnections,
+        inFlight: MockGitHubInFlight
+    ) {
+        self.group = group
+        self.serverChannel = serverChannel
+        self.port = port
+        self.connections = connections
+        self.inFlight = inFlight
     }
 
-    private static func makeApplication(
+    /// Binds `host:port` on a new event loop group (one loop per CPU this process may use).
+    static func bind(
         mock: MockGitHub,
         host: String,
         port: Int,
         clock: any Clock<Duration>,
-        logLevel: Logger.Level,
-        onRunning: @escaping @Sendable (Int) async -> Void
-    ) -> some ApplicationProtocol {
-        var logger = Logger(label: "mock-github")
-        logger.logLevel = logLevel
-        return Application(
-            responder: MockGitHubResponder(mock: mock, clock: clock),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "GitHub.com"),
-            onServerRunning: { channel in
-                await onRunning(channel.localAddress?.port ?? port)
-            },
-            logger: logger
-        )
+        logger: Logger
+    ) async throws -> MockGitHubListener {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
+        let executors = MockGitHubLoopExecutors(group: group)
+        let connections = MockGitHubConnections()
+        let shared = MockGitHubConnectionShared(
+            mock: mock, clock: clock, inFlight: MockGitHubInFlight(), bodies: MockGitHubBodyBuffers(),
+            connections: connections, logger: logger)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = MockGitHubHTTPHandler(
+                        shared: shared, executor: executors.executor(for: channel.eventLoop))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        do {
+            let channel = try await bootstrap.bind(host: host, port: port).get()
+            guard let bound = channel.localAddress?.port else {
+                try? await channel.close()
+                throw MockGitHubServer.StartError(description: "the bound socket has no port")
+            }
+            return MockGitHubListener(
+                group: group, serverChannel: channel, port: bound, connections: connections,
+                inFlight: shared.inFlight)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    func whenServerChannelCloses(_ action: @escaping @Sendable () -> Void) {
+        serverChannel.closeFuture.whenComplete { _ in action() }
+    }
+
+    /// Stops accepting, closes every connection (which cancels a request waiting for its planned delay), waits
+    /// for the requests being answered, then shuts the event loops down. Safe to call more than once.
+    func close() async {
+        try? await serverChannel.close()
+        for channel in connections.all() { try? await channel.close() }
+        await inFlight.waitUntilIdle()
+        try? await group.shutdownGracefully()
     }
 }
 
-/// Request context that keeps the channel, so the responder can drop connections.
-struct MockGitHubRequestContext: RequestContext {
-    var coreContext: CoreRequestContextStorage
-    let channel: any Channel
+/// Runs Swift tasks on one NIO event loop, so a request is read, answered by the core and written on the
+/// connection's thread without hopping to another thread pool.
+final class MockGitHubLoopExecutor: TaskExecutor {
+    let loop: any EventLoop
 
-    init(source: ApplicationRequestContextSource) {
-        self.coreContext = .init(source: source)
-        self.channel = source.channel
+    init(loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
-/// Thrown to abort a response on purpose (planned dropped connection or truncated body).
-struct MockGitHubPlannedDrop: Error {}
+/// One `MockGitHubLoopExecutor` per event loop of the group.
+struct MockGitHubLoopExecutors: Sendable {
+    private let executors: [MockGitHubLoopExecutor]
 
-/// Converts HTTP requests to `MockRequest`, calls the core and enacts the planned transport faults.
-struct MockGitHubResponder: HTTPResponder {
-    typealias Context = MockGitHubRequestContext
+    init(group: MultiThreadedEventLoopGroup) {
+        executors = group.makeIterator().map { MockGitHubLoopExecutor(loop: $0) }
+    }
 
+    func executor(for loop: any EventLoop) -> MockGitHubLoopExecutor {
+        executors.first { $0.loop === loop } ?? MockGitHubLoopExecutor(loop: loop)
+    }
+}
+
+/// The open connections, so `stop()` can close them.
+final class MockGitHubConnections: Sendable {
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    func add(_ channel: any Channel) {
+        channels.withLock { $0[ObjectIdentifier(channel)] = channel }
+    }
+
+    func remove(_ channel: any Channel) {
+        _ = channels.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    func all() -> [any Channel] {
+        channels.withLock { Array($0.values) }
+    }
+}
+
+/// What every connection handler of one server shares.
+struct MockGitHubConnectionShared: Sendable {
     let mock: MockGitHub
     let clock: any Clock<Duration>
-    let inFlight = MockGitHubInFlight()
-    let bodies = MockGitHubBodyBuffers()
+    let inFlight: MockGitHubInFlight
+    let bodies: MockGitHubBodyBuffers
+    let connections: MockGitHubConnections
+    let logger: Logger
+}
+
+// MARK: - Connection handler
+
+/// Converts HTTP requests to `MockRequest`, calls the core and enacts the planned transport faults.
+///
+/// One instance per connection; NIO's pipeline handler delivers one request at a time and holds the next
+/// pipelined request until this response has ended.
+final class MockGitHubHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
 
     static let maxBody = 4 << 20
 
-    func respond(to request: Request, context: Context) async throws -> Response {
-        var request = request
-        let credential = request.headers[.authorization] ?? ""
-        let count = inFlight.enter(credential)
-        defer { inFlight.leave(credential) }
-        var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(request.headers.count)
-        for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
-        var body: [UInt8] = []
-        do {
-            let buffer = try await request.collectBody(upTo: Self.maxBody)
-            body = Array(buffer.readableBytesView)
-        } catch {
-            return Self.tooLarge()
+    private let shared: MockGitHubConnectionShared
+    private let executor: MockGitHubLoopExecutor
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    private var bodyTooLarge = false
+    private var remoteAddress = "127.0.0.1"
+    private var remotePort = 0
+    private var dateSecond = -1
+    private var dateValue = ""
+    /// The task answering the current request; cancelled when the connection closes.
+    private var answering: Task<Void, Never>?
+
+    init(shared: MockGitHubConnectionShared, executor: MockGitHubLoopExecutor) {
+        self.shared = shared
+        self.executor = executor
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if let remote = context.channel.remoteAddress {
+            remoteAddress = remote.ipAddress ?? "127.0.0.1"
+            remotePort = remote.port ?? 0
         }
-        let remote = context.channel.remoteAddress
-        let mockRequest = MockRequest(
-            method: request.method.rawValue,
-            target: request.head.path ?? "/",
-            headers: headers,
-            body: body,
-            remoteAddress: remote?.ipAddress ?? "127.0.0.1",
-            inFlight: count,
-            connection: remote?.port ?? 0
-        )
-        let answer = await mock.handle(mockRequest)
-        if answer.delay > .zero { try await clock.sleep(for: answer.delay) }
-        var fields = HTTPFields()
-        for (name, value) in answer.headers {
-            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
-        }
-        let status = HTTPResponse.Status(code: answer.status)
-        let channel = context.channel
-        switch answer.transport {
-        case .normal:
-            return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: bodies.buffer(answer.body)))
-        case .reset(let afterBytes) where afterBytes <= 0:
-            try? await channel.close()
-            throw MockGitHubPlannedDrop()
-        case .reset(let afterBytes):
-            let prefix = ByteBuffer(bytes: answer.body.prefix(afterBytes))
-            fields[.contentLength] = String(answer.body.count)
-            return Response(
-                status: status,
-                headers: fields,
-                body: ResponseBody(contentLength: answer.body.count) { writer in
-                    try await writer.write(prefix)
-                    try? await channel.close()
-                    throw MockGitHubPlannedDrop()
-                }
-            )
-        case .truncate(let bytes):
-            let prefix = ByteBuffer(bytes: answer.body.prefix(bytes))
-            fields[.contentLength] = String(answer.body.count)
-            return Response(
-                status: status,
-                headers: fields,
-                body: ResponseBody(contentLength: answer.body.count) { writer in
-                    try await writer.write(prefix)
-                    try? await channel.close()
-                    throw MockGitHubPlannedDrop()
-                }
-            )
+        shared.connections.add(context.channel)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        answering?.cancel()
+        answering = nil
+        shared.connections.remove(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body = []
+            bodyTooLarge = false
+        case .body(let buffer):
+            guard !bodyTooLarge else { return }
+            if body.count + buffer.readableBytes > Self.maxBody {
+                bodyTooLarge = true
+                body = []
+            } else {
+                body.append(contentsOf: buffer.readableBytesView)
+            }
+        case .end:
+            guard let requestHead = head else { return }
+            head = nil
+            if bodyTooLarge {
+                bodyTooLarge = false
+                respond(context: context, requestHead: requestHead, answer: Self.tooLarge())
+            } else {
+                dispatch(context: context, requestHead: requestHead)
+            }
         }
     }
 
-    static func tooLarge() -> Response {
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        shared.logger.debug("connection error: \(error)")
+        context.close(promise: nil)
+    }
+
+    /// Asks the core on a task that runs on this connection's event loop, then writes the answer.
+    private func dispatch(context: ChannelHandlerContext, requestHead: HTTPRequestHead) {
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(requestHead.headers.count)
+        var credential = ""
+        for (name, value) in requestHead.headers {
+            headers.append((name, value))
+            if credential.isEmpty, name.utf8.count == 13, name.lowercased() == "authorization" { credential = value }
+        }
+        let inFlight = shared.inFlight
+        let count = inFlight.enter(credential)
+        let request = MockRequest(
+            method: requestHead.method.rawValue,
+            target: requestHead.uri,
+            headers: headers,
+            body: body,
+            remoteAddress: remoteAddress,
+            inFlight: count,
+            connection: remotePort
+        )
+        body = []
+        let mock = shared.mock
+        let clock = shared.clock
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        answering = Task(executorPreference: executor) {
+            let answer = await mock.handle(request)
+            let cancelled: Bool
+            do {
+                if answer.delay > .zero { try await clock.sleep(for: answer.delay) }
+                cancelled = false
+            } catch {
+                cancelled = true
+            }
+            if loop.inEventLoop {
+                bound.value.handler.finish(
+                    context: bound.value.context, requestHead: requestHead, answer: answer, cancelled: cancelled)
+            } else {
+                loop.execute {
+                    bound.value.handler.finish(
+                        context: bound.value.context, requestHead: requestHead, answer: answer, cancelled: cancelled)
+                }
+            }
+            inFlight.leave(credential)
+        }
+    }
+
+    private func finish(
+        context: ChannelHandlerContext, requestHead: HTTPRequestHead, answer: MockResponse, cancelled: Bool
+    ) {
+        answering = nil
+        if cancelled || !context.channel.isActive {
+            context.close(promise: nil)
+            return
+        }
+        respond(context: context, requestHead: requestHead, answer: answer)
+    }
+
+    /// Writes `answer` (headers and body in one flush), or enacts its planned transport fault.
+    private func respond(context: ChannelHandlerContext, requestHead: HTTPRequestHead, answer: MockResponse) {
+        let keepAlive = requestHead.isKeepAlive
+        let sent: Int
+        switch answer.transport {
+        case .normal:
+            sent = answer.body.count
+        case .reset(let afterBytes) where afterBytes <= 0:
+            context.close(promise: nil)
+            return
+        case .reset(let afterBytes):
+            sent = min(afterBytes, answer.body.count)
+        case .truncate(let bytes):
+            sent = min(max(0, bytes), answer.body.count)
+        }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(answer.headers.count + 4)
+        for (name, value) in answer.headers { headers.add(name: name, value: Self.legal(value)) }
+        if answer.status != 304 && answer.status != 204 && answer.status >= 200 {
+            headers.add(name: "Content-Length", value: String(answer.body.count))
+        }
+        headers.add(name: "Date", value: date())
+        headers.add(name: "Server", value: "GitHub.com")
+        if !keepAlive {
+            headers.add(name: "Connection", value: "close")
+        } else if requestHead.version.minor == 0 {
+            headers.add(name: "Connection", value: "keep-alive")
+        }
+        let head = HTTPResponseHead(
+            version: requestHead.version, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if sent == answer.body.count {
+            if sent > 0 {
+                context.write(wrapOutboundOut(.body(.byteBuffer(shared.bodies.buffer(answer.body)))), promise: nil)
+            }
+            if keepAlive {
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            } else {
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            }
+        } else {
+            // A planned fault: part of the body, then the connection is closed.
+            if sent > 0 {
+                let prefix = context.channel.allocator.buffer(bytes: answer.body.prefix(sent))
+                context.write(wrapOutboundOut(.body(.byteBuffer(prefix))), promise: nil)
+            }
+            context.flush()
+            context.close(promise: nil)
+        }
+    }
+
+    /// The `Date` header value (IMF-fixdate), rendered once per second.
+    private func date() -> String {
+        var now = time(nil)
+        guard Int(now) != dateSecond else { return dateValue }
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : String(value) }
+        dateValue =
+            "\(days[Int(parts.tm_wday) % 7]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon) % 12]) "
+            + "\(parts.tm_year + 1900) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+        dateSecond = Int(now)
+        return dateValue
+    }
+
+    /// `value` with control characters (CR, LF, NUL …) replaced by spaces, so a header never breaks the framing.
+    static func legal(_ value: String) -> String {
+        guard value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else { return value }
+        return String(
+            decoding: value.utf8.map { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F ? UInt8(ascii: " ") : $0 },
+            as: UTF8.self)
+    }
+
+    static func tooLarge() -> MockResponse {
         let text =
             "{\"message\":\"Request body is too large.\",\"documentation_url\":\"https://docs.github.com/rest\",\"status\":\"413\"}"
-        var fields = HTTPFields()
-        fields[.contentType] = "application/json; charset=utf-8"
-        return Response(
-            status: .contentTooLarge, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        return MockResponse(
+            status: 413, headers: [("Content-Type", "application/json; charset=utf-8")], body: Array(text.utf8))
     }
 }
 
-/// Requests in flight per credential, counted by the transport.
+// MARK: - Shared state
+
+/// Requests in flight per credential, counted by the transport, and in total (so `stop()` can wait for them).
 final class MockGitHubInFlight: Sendable {
-    private let counts = Mutex<[String: Int]>([:])
+    private struct Counts {
+        var byCredential: [String: Int] = [:]
+        var total = 0
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let counts = Mutex(Counts())
 
     func enter(_ key: String) -> Int {
         counts.withLock { counts in
-            let value = (counts[key] ?? 0) + 1
-            counts[key] = value
+            counts.total += 1
+            let value = (counts.byCredential[key] ?? 0) + 1
+            counts.byCredential[key] = value
             return value
         }
     }
 
     func leave(_ key: String) {
-        counts.withLock { counts in
-            let value = (counts[key] ?? 1) - 1
-            if value <= 0 { counts.removeValue(forKey: key) } else { counts[key] = value }
+        let waiters = counts.withLock { counts -> [CheckedContinuation<Void, Never>] in
+            counts.total -= 1
+            let value = (counts.byCredential[key] ?? 1) - 1
+            if value <= 0 { counts.byCredential.removeValue(forKey: key) } else { counts.byCredential[key] = value }
+            guard counts.total == 0, !counts.idleWaiters.isEmpty else { return [] }
+            defer { counts.idleWaiters = [] }
+            return counts.idleWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once no request is in flight.
+    func waitUntilIdle() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = counts.withLock { counts -> Bool in
+                if counts.total == 0 { return true }
+                counts.idleWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
         }
     }
 }
