@@ -73,16 +73,20 @@ let useSolutions = Context.environment["LAB_SOLUTIONS"] == "1"
 let exerciseRoot = useSolutions ? "Solutions" : "Exercises"
 let packageRoot = Context.packageDirectory
 
-/// `LAB_MUTANT=Exercise1_3/<name>` builds `grader/mutants/Exercise1_3/<name>` in place of that one exercise's
-/// sources (a mutant folder holds all of the exercise's files). `scripts/verify-exercises.sh` uses it with
-/// `LAB_SOLUTIONS=1` (in the `.build-solutions` tree) to prove the hidden checks catch each wrong solution.
+/// `LAB_MUTANT=Exercise1_3/<name>` builds a mutant in place of that one exercise's sources: the folder
+/// `LAB_MUTANT_DIR` names (relative to the package) when set, else `grader/mutants/Exercise1_3/<name>` (a mutant
+/// written as a folder holding all of the exercise's files). The mutants in the repository are patches
+/// (`grader/mutants/<id>/<name>/mutant.yaml`); `lab verify` applies one to the solution in a folder of its scratch
+/// path and names it in `LAB_MUTANT_DIR`, with `LAB_SOLUTIONS=1`, to prove the hidden checks catch it.
 let mutant: (exercise: String, name: String)? = {
     let parts = (Context.environment["LAB_MUTANT"] ?? "").split(separator: "/").map(String.init)
     return parts.count == 2 ? (parts[0], parts[1]) : nil
 }()
 
 func sourcePath(of exercise: String) -> String {
-    if let mutant, mutant.exercise == exercise { return "grader/mutants/\(exercise)/\(mutant.name)" }
+    if let mutant, mutant.exercise == exercise {
+        return Context.environment["LAB_MUTANT_DIR"] ?? "grader/mutants/\(exercise)/\(mutant.name)"
+    }
     return "\(exerciseRoot)/\(exercise)"
 }
 
@@ -278,8 +282,14 @@ let toolTargets: [Target] = [
         plugins: ["SessionSnippets"]
     ),
     .target(
+        name: "SamplePatches",
+        dependencies: [.product(name: "Yams", package: "Yams")],
+        swiftSettings: swiftSettings
+    ),
+    .target(
         name: "LabKit",
         dependencies: [
+            "SamplePatches",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ],
@@ -299,6 +309,7 @@ let toolTargets: [Target] = [
     .target(
         name: "GraderKit",
         dependencies: [
+            "SamplePatches",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Crypto", package: "swift-crypto"),
         ],
@@ -380,6 +391,24 @@ func folderExists(_ target: Target) -> Bool {
 let presentToolTargets = toolTargets.filter(folderExists)
 let presentToolTargetNames = Set(presentToolTargets.map(\.name))
 
+/// Under `LAB_ONLY`, the tools it names and the tool targets those depend on by name (`LabKit` and `GraderKit`
+/// need `SamplePatches`), so `LAB_ONLY=lab,LabKit` still builds.
+let onlyTools: Set<String>? = only.map { named in
+    var wanted = named
+    var grew = true
+    while grew {
+        grew = false
+        for target in presentToolTargets where wanted.contains(target.name) {
+            for case .byNameItem(let name, _) in target.dependencies
+            where presentToolTargetNames.contains(name) && !wanted.contains(name) {
+                wanted.insert(name)
+                grew = true
+            }
+        }
+    }
+    return wanted
+}
+
 let package = Package(
     name: "MokoLab",
     platforms: [.macOS(.v15)],
@@ -387,6 +416,6 @@ let package = Package(
     products: coreProducts + (only == nil ? toolProducts.filter { presentToolTargetNames.contains($0.name) } : [])
         + projectProducts,
     dependencies: packageDependencies,
-    targets: coreTargets + presentToolTargets.filter { only?.contains($0.name) ?? true } + exerciseTargets
+    targets: coreTargets + presentToolTargets.filter { onlyTools?.contains($0.name) ?? true } + exerciseTargets
         + projectTargets
 )

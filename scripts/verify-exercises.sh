@@ -9,7 +9,8 @@
 #      and nothing crashes;
 #   2. solutions (`LAB_SOLUTIONS=1`, scratch `.build-solutions`): EVERY visible and hidden check runs and
 #      passes, and `swift test` exits 0;
-#   3. mutants (`grader/mutants/<id>/<name>/`, `LAB_ONLY=<id> LAB_SOLUTIONS=1 LAB_MUTANT=<id>/<name>`): at
+#   3. mutants (`grader/mutants/<id>/<name>/mutant.yaml`, the solution with its edits written to the mutants'
+#      scratch path, `LAB_ONLY=<id> LAB_SOLUTIONS=1 LAB_MUTANT=<id>/<name> LAB_MUTANT_DIR=<that folder>`): at
 #      least one hidden check FAILS for each, including the check its header comment names ("Caught by
 #      <id>HiddenChecks.<method>").
 # "Runs" is counted, not assumed: the `Test Case '<Class>.<method>' passed|failed` lines must match the

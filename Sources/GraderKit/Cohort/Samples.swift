@@ -1,4 +1,5 @@
 import Foundation
+import SamplePatches
 import Yams
 
 /// The sample submissions that prove the grader grades right: the reference (the solutions), the skeleton
@@ -30,37 +31,10 @@ public struct Samples: Sendable {
         }
     }
 
-    /// A sample folder's `sample.yaml`: what to generate, and for a variant of the reference, which exercises come
-    /// from the skeleton and which files are edited after that.
-    public struct Recipe: Sendable, Equatable, Codable {
-        /// One change to a generated file (paths relative to the submission): `content` writes the whole file,
-        /// `append` adds to its end, `replace` + `with` swap text that must be there.
-        public struct Edit: Sendable, Equatable, Codable {
-            /// The file, relative to the submission (e.g. `Package.swift`, `Exercises/Exercise1_3/Greet.swift`).
-            public var file: String
-            /// The file's whole new text.
-            public var content: String?
-            /// Text added at the end of the file.
-            public var append: String?
-            /// Text that must be in the file, replaced by `with` everywhere.
-            public var replace: String?
-            /// The replacement of `replace`.
-            public var with: String?
-            /// A file of the instructor's tree (e.g. `Exercises/Project/README.md`, the skeleton's) whose content
-            /// becomes the file's.
-            public var from: String?
-        }
-
-        /// `reference` or `skeleton`.
-        public var generate: String
-        /// Exercises taken from the skeleton as shipped (a variant of the reference).
-        public var skeleton: [String]?
-        /// Edits applied last.
-        public var edits: [Edit]?
-
-        /// `true` when the recipe changes the reference (a variant).
-        var isVariant: Bool { generate == "reference" && !((skeleton ?? []).isEmpty && (edits ?? []).isEmpty) }
-    }
+    /// A sample folder's `sample.yaml` or a patch mutant's `mutant.yaml`: what to generate, and for a variant of
+    /// the reference, which exercises come from the skeleton and which files are edited after that (shared with
+    /// `lab verify`, which builds patch mutants too).
+    public typealias Recipe = SampleRecipe
 
     /// The score band a sample must land in.
     public struct Band: Sendable, Equatable, Codable {
@@ -272,15 +246,8 @@ public struct Samples: Sendable {
         return nil
     }
 
-    /// The first `Caught by <name>` of `text`: letters, digits, `_`, `-` and inner dots (a sentence's full stop is
-    /// not part of it).
-    static func namedCatcher(in text: String) -> String? {
-        guard let range = text.range(of: "Caught by ") else { return nil }
-        var name = String(
-            text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." })
-        while name.hasSuffix(".") { name.removeLast() }
-        return name.contains(".") ? name : nil
-    }
+    /// The first `Caught by <name>` of `text` (see ``SampleRecipe/namedCatcher(in:)``).
+    static func namedCatcher(in text: String) -> String? { SampleRecipe.namedCatcher(in: text) }
 
     /// The band of an uncatalogued mutant: it must lose something, and at most its exercise's points.
     public static func defaultMutantBand(points: Int) -> Band {
@@ -354,17 +321,10 @@ public struct Samples: Sendable {
     ///
     /// - Throws: ``GradingError/infrastructure(_:)`` when `mutant.yaml` exists but is malformed.
     static func patch(ofMutant folder: URL) throws -> Recipe? {
-        let file = folder.appendingPathComponent("mutant.yaml")
-        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
         do {
-            let text = try String(contentsOf: file, encoding: .utf8)
-            let recipe = try YAMLDecoder().decode(Recipe.self, from: text)
-            guard recipe.generate == "reference", !(recipe.edits ?? []).isEmpty, recipe.skeleton == nil else {
-                throw GradingError.infrastructure("wants `generate: reference` and at least one edit, nothing else")
-            }
-            return recipe
+            return try SampleRecipe.mutantPatch(in: folder)
         } catch {
-            throw GradingError.infrastructure("\(file.path) is malformed: \(error)")
+            throw GradingError.infrastructure(error.description)
         }
     }
 
@@ -372,32 +332,11 @@ public struct Samples: Sendable {
     static func apply(
         _ edit: Recipe.Edit, to files: inout [String: Data], sample: String, instructorRoot: URL
     ) throws {
-        func stale(_ why: String) -> GradingError {
-            GradingError.infrastructure("sample \(sample): the edit of \(edit.file) \(why) (update its recipe)")
-        }
-        func inside(_ path: String) -> Bool { !path.hasPrefix("/") && !path.split(separator: "/").contains("..") }
-        guard inside(edit.file) else { throw stale("names a path outside the submission") }
-        if let content = edit.content {
-            files[edit.file] = Data(content.utf8)
-            return
-        }
-        if let from = edit.from {
-            guard inside(from), let data = try? Data(contentsOf: instructorRoot.appendingPathComponent(from)) else {
-                throw stale("copies \(from), which the instructor's tree does not have")
-            }
-            files[edit.file] = data
-            return
-        }
-        guard let data = files[edit.file], let text = String(data: data, encoding: .utf8) else {
-            throw stale("names a file the sample does not have")
-        }
-        if let append = edit.append {
-            files[edit.file] = Data((text + append).utf8)
-        } else if let replace = edit.replace, let with = edit.with {
-            guard text.contains(replace) else { throw stale("replaces text the file does not contain") }
-            files[edit.file] = Data(text.replacingOccurrences(of: replace, with: with).utf8)
-        } else {
-            throw stale("has neither content, from, append nor replace + with")
+        do {
+            try edit.apply(to: &files, instructorRoot: instructorRoot)
+        } catch {
+            throw GradingError.infrastructure(
+                "sample \(sample): the edit of \(error.file) \(error.reason) (update its recipe)")
         }
     }
 }

@@ -12,10 +12,10 @@ public struct KitExporter: Sendable {
     /// Files at the top of the lab that the kit keeps (when present).
     public static let rootFiles = ["Package.swift", "Package.resolved", ".gitignore", ".swift-format"]
     /// Folders of `Sources/` the kit keeps: the library, the support every check uses, the mock server and
-    /// `lab`. Anything else (the grader, instructor tools) stays out, including folders added later.
+    /// `lab` (with `SamplePatches`, which `lab verify` uses to build patch mutants). Anything else (the grader, instructor tools) stays out, including folders added later.
     public static let sourceFolders = [
         "MokoEnterprise", "ExerciseSupport", "MokoEnterpriseTestSupport", "MockGitHub", "MockGitHubServer",
-        "mock-github", "moko-demo", "LabKit", "lab",
+        "mock-github", "moko-demo", "SamplePatches", "LabKit", "lab",
     ]
     /// What the kit never contains, whatever else changes.
     public static let excluded = ["Solutions", "grader", "Benchmarks", "scripts", ".ci"]

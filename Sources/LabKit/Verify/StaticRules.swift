@@ -53,9 +53,13 @@ public enum StaticRules {
             problems.append("the skeleton has no // TODO: marker")
         }
         let codeFolders = ["Exercises/\(id)", "Solutions/\(id)", "grader/mutants/\(id)"]
+        // A patch mutant's code is the solution plus the text of its `mutant.yaml` edits.
+        let mutantPatches = SourceScan.files(in: lab.url("grader/mutants/\(id)")).filter {
+            $0.lastPathComponent == "mutant.yaml"
+        }
         if let hit = firstLine(
             matching: #"\bfatalError\(|\bpreconditionFailure\(|\btry!"#,
-            in: codeFolders.flatMap { SourceScan.swiftFiles(in: lab.url($0)) }, lab: lab)
+            in: codeFolders.flatMap { SourceScan.swiftFiles(in: lab.url($0)) } + mutantPatches, lab: lab)
         {
             problems.append("code that can crash (fatalError/preconditionFailure/try!): \(hit)")
         }

@@ -1,10 +1,12 @@
 import Foundation
+import SamplePatches
 
 /// `lab verify`: proves the exercises are sound (the author check CI runs).
 ///
 /// For each exercise: the static rules (``StaticRules``); on the skeleton every visible and hidden check runs
 /// and none passes; on the reference solution every check runs and passes; every mutant
-/// (`grader/mutants/<id>/<name>/`) makes at least one hidden check fail, including the one its header names
+/// (`grader/mutants/<id>/<name>/mutant.yaml`, a patch of the solution, or a folder of files) makes at least one
+/// hidden check fail, including the one its header names
 /// ("Caught by <id>HiddenChecks.<method>"). Runs are counted, not assumed: the result lines must match the
 /// `func test…` methods declared, so a filter that matches nothing, a failed build or a crash is a violation.
 public struct Verifier: Sendable {
@@ -240,6 +242,11 @@ public struct Verifier: Sendable {
             for mutant in mutants(of: id) {
                 row.mutants += 1
                 guard configuration.runMutants else {
+                    do {
+                        _ = try patchedSources(of: mutant, exercise: id)
+                    } catch {
+                        row.problems.append("mutant \(mutant.name): \(error)")
+                    }
                     if mutant.caughtBy == nil {
                         row.problems.append(
                             "mutant \(mutant.name): no 'Caught by \(id)HiddenChecks.<method>' comment in its files")
@@ -247,9 +254,15 @@ public struct Verifier: Sendable {
                     continue
                 }
                 log.line("== mutant \(id)/\(mutant.name) (\(configuration.mutantsScratchPath))")
+                var environment = ["LAB_ONLY": id, "LAB_SOLUTIONS": "1", "LAB_MUTANT": "\(id)/\(mutant.name)"]
+                do {
+                    if let folder = try materialize(mutant, of: id) { environment["LAB_MUTANT_DIR"] = folder }
+                } catch {
+                    row.problems.append("mutant \(mutant.name): \(error)")
+                    continue
+                }
                 let run = try run(
-                    scratch: configuration.mutantsScratchPath,
-                    environment: ["LAB_ONLY": id, "LAB_SOLUTIONS": "1", "LAB_MUTANT": "\(id)/\(mutant.name)"],
+                    scratch: configuration.mutantsScratchPath, environment: environment,
                     filter: "^\(id)HiddenTests\\.", log: "mutant-\(id)-\(mutant.name).log")
                 let checks = run.report.checks(ofClass: "\(id)HiddenChecks")
                 let caught = checks.filter { $0.status == .failed }.map(\.method)
@@ -289,10 +302,14 @@ public struct Verifier: Sendable {
         return Result(rows: rows, generalProblems: general)
     }
 
-    /// A mutant folder and the hidden check its header says catches it.
+    /// A mutant, the hidden check its header says catches it, and for a patch mutant its edits.
     struct Mutant {
         var name: String
         var caughtBy: String?
+        /// The edits of `mutant.yaml` (a patch of the solution); `nil` for a mutant written as a folder of files.
+        var patch: SampleRecipe?
+        /// Why `mutant.yaml` cannot be read, if it cannot.
+        var problem: SamplePatchError?
     }
 
     func mutants(of id: String) -> [Mutant] {
@@ -304,14 +321,69 @@ public struct Verifier: Sendable {
                 && isFolder.boolValue
         }.sorted()
         return names.map { name in
-            let files = SourceScan.files(in: folder.appendingPathComponent(name))
-            let text = files.map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(separator: "\n")
-            let marker = "Caught by \(id)HiddenChecks."
-            let named = text.range(of: marker).map { range in
-                String(text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+            let mutantFolder = folder.appendingPathComponent(name)
+            var mutant = Mutant(name: name)
+            do throws(SamplePatchError) {
+                mutant.patch = try SampleRecipe.mutantPatch(in: mutantFolder)
+            } catch {
+                mutant.problem = error
             }
-            return Mutant(name: name, caughtBy: named.flatMap { $0.hasPrefix("test") ? $0 : nil })
+            let files = SourceScan.files(in: mutantFolder).filter {
+                $0.pathExtension == "swift" || $0.lastPathComponent == "mutant.yaml"
+            }
+            let text = files.map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(separator: "\n")
+            let prefix = "\(id)HiddenChecks."
+            if let named = SampleRecipe.namedCatcher(in: text), named.hasPrefix(prefix) {
+                let method = String(named.dropFirst(prefix.count))
+                mutant.caughtBy = method.hasPrefix("test") && !method.contains(".") ? method : nil
+            }
+            return mutant
         }
+    }
+
+    /// For a patch mutant, writes the solution with the mutant's edits to
+    /// `<mutants scratch path>/lab-mutants/<id>/<name>` (replacing what an earlier run left there) and returns that
+    /// folder for `LAB_MUTANT_DIR`; `nil` for a mutant written as a folder, which builds in place.
+    ///
+    /// - Throws: ``SamplePatchError`` when `mutant.yaml` is malformed or an edit no longer fits the solution, or
+    ///   edits a file outside `Exercises/<id>/`; an error of the file system when the folder cannot be written.
+    func materialize(_ mutant: Mutant, of id: String) throws -> String? {
+        guard let files = try patchedSources(of: mutant, exercise: id) else { return nil }
+        let folder = "\(configuration.mutantsScratchPath)/lab-mutants/\(id)/\(mutant.name)"
+        let target = url(folder)
+        try? FileManager.default.removeItem(at: target)
+        for (path, data) in files {
+            let destination = target.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: destination)
+        }
+        return folder
+    }
+
+    /// A patch mutant's sources, by path inside the exercise: the solution's files with the mutant's edits
+    /// applied (in memory); `nil` for a mutant written as a folder.
+    ///
+    /// - Throws: ``SamplePatchError`` when `mutant.yaml` is malformed, an edit no longer fits the solution, or an
+    ///   edit names a file outside `Exercises/<id>/`.
+    func patchedSources(of mutant: Mutant, exercise id: String) throws -> [String: Data]? {
+        if let problem = mutant.problem { throw problem }
+        guard let patch = mutant.patch else { return nil }
+        let prefix = "Exercises/\(id)/"
+        let solution = lab.url("Solutions/\(id)")
+        var files: [String: Data] = [:]
+        for file in SourceScan.files(in: solution) {
+            let relative = String(file.standardizedFileURL.path.dropFirst(solution.standardizedFileURL.path.count + 1))
+            files[prefix + relative] = try Data(contentsOf: file)
+        }
+        for edit in patch.edits ?? [] {
+            guard edit.file.hasPrefix(prefix) else {
+                throw SamplePatchError(
+                    file: edit.file, reason: "is not a file of \(id) (a mutant changes only its exercise)")
+            }
+            try edit.apply(to: &files, instructorRoot: lab.root)
+        }
+        return Dictionary(uniqueKeysWithValues: files.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
     }
 
     private struct Run {

@@ -203,4 +203,33 @@ final class SamplesTests: XCTestCase {
         XCTAssertEqual(samples.namedCatcher(of: kind), "Project.scenario.5xx-burst")
         XCTAssertThrowsError(try samples.materialize(.mutant(exercise: "Project", name: "empty")))
     }
+
+    /// Every mutant of the repository is a patch that still applies to today's solution (or reference capstone),
+    /// changes something, and names the check that catches it: the cheap half of what `grade samples` proves,
+    /// here so that editing a solution breaks a test at once, not the next `grade samples` run.
+    func test_everyMutantOfTheRepositoryAppliesToItsSolution() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let samples = Samples(instructorRoot: root)
+        let ids = try CheckInventory.scan(root: root).curriculum + ["Project"]
+        var checked = 0
+        for case .mutant(let id, let name) in samples.all(exercises: ids) {
+            let folder = root.appendingPathComponent("grader/mutants/\(id)/\(name)")
+            let patch = try XCTUnwrap(try Samples.patch(ofMutant: folder), "\(id)/\(name) is not a patch")
+            var files: [String: Data] = [:]
+            let solution = root.appendingPathComponent("Solutions/\(id)")
+            for file in FileTree.files(under: solution) {
+                files["Exercises/\(id)/\(file)"] = try Data(contentsOf: solution.appendingPathComponent(file))
+            }
+            let before = files
+            for edit in patch.edits ?? [] {
+                XCTAssertTrue(edit.file.hasPrefix("Exercises/\(id)/"), "\(id)/\(name) edits \(edit.file)")
+                try Samples.apply(edit, to: &files, sample: name, instructorRoot: root)
+            }
+            XCTAssertNotEqual(files, before, "\(id)/\(name) changes nothing")
+            XCTAssertNotNil(samples.namedCatcher(of: .mutant(exercise: id, name: name)), "\(id)/\(name)")
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 60)
+    }
 }
