@@ -91,15 +91,28 @@ struct Test: AsyncParsableCommand {
     @Flag(help: "Authors: run the reference solution (LAB_SOLUTIONS=1) instead of the skeleton.")
     var solutions = false
 
+    @Flag(help: "Always build with SwiftPM, never with lab's fast path (also: LAB_FAST=0).")
+    var swiftpm = false
+
+    @Flag(help: "Say how the exercise was built: without SwiftPM (fast path) or with it, and why.")
+    var verbose = false
+
     func run() async throws {
         stopChildrenOnSignals()
         let verdict = try await reportingErrors {
             let lab = try location.folder()
             let entry = try lab.exercise(exercise)
-            let tester = ExerciseTester(
+            var tester = ExerciseTester(
                 lab: lab, runner: SystemProcessRunner(),
                 scratchPath: scratchPath ?? ProcessInfo.processInfo.environment["LAB_SCRATCH_PATH"],
                 solutions: solutions)
+            tester.fastPath = !swiftpm && ProcessInfo.processInfo.environment["LAB_FAST"] != "0"
+            if verbose {
+                tester.onNote = { note in
+                    endBuildProgress()
+                    StandardStream.error.line(note)
+                }
+            }
             StandardStream.error.line("lab: building and running the checks of \(entry.number) \(entry.title) …")
             defer { endBuildProgress() }
             return try tester.test(exercise, onBuildLine: buildProgress)
@@ -151,9 +164,10 @@ struct Watch: AsyncParsableCommand {
     func run() async throws {
         stopChildrenOnSignals()
         try await reportingErrors {
-            let tester = ExerciseTester(
+            var tester = ExerciseTester(
                 lab: try location.folder(), runner: SystemProcessRunner(),
                 scratchPath: scratchPath ?? ProcessInfo.processInfo.environment["LAB_SCRATCH_PATH"])
+            tester.fastPath = ProcessInfo.processInfo.environment["LAB_FAST"] != "0"
             let watcher = Watcher(
                 tester: tester, waiter: FileChangeWaiter(clock: ContinuousClock(), useFileEvents: !poll),
                 clearScreen: isatty(FileHandle.standardOutput.fileDescriptor) == 1)

@@ -12,6 +12,11 @@ public struct ExerciseTester: Sendable {
     public var solutions: Bool
     /// How many compiler errors to show at most.
     public var maximumErrors = 8
+    /// Rebuilds without SwiftPM when only files SwiftPM's plan knows changed (``FastPathBuilder``); `lab test`
+    /// turns it off for `LAB_FAST=0` and `--swiftpm`.
+    public var fastPath = true
+    /// Called with one line saying how the exercise was built (with or without SwiftPM, and why): `--verbose`.
+    public var onNote: @Sendable (String) -> Void = { _ in }
 
     /// Creates a tester.
     public init(lab: LabFolder, runner: any ProcessRunning, scratchPath: String? = nil, solutions: Bool = false) {
@@ -50,12 +55,23 @@ public struct ExerciseTester: Sendable {
             environment: buildEnvironment(for: exercise), directory: lab.root)
     }
 
+    /// The build folder as a URL.
+    var scratchFolder: URL {
+        effectiveScratchPath.hasPrefix("/") ? URL(fileURLWithPath: effectiveScratchPath) : lab.url(effectiveScratchPath)
+    }
+
+    /// The builder that rebuilds this exercise's bundle without SwiftPM, its plan stored in the build folder
+    /// (`.build-lab/lab-fastpath-Exercise3_4.json`).
+    public func fastPathBuilder(for exercise: Catalogue.Entry) -> FastPathBuilder {
+        FastPathBuilder(
+            planFile: scratchFolder.appendingPathComponent("lab-fastpath-\(exercise.id).json"),
+            manifestFile: scratchFolder.appendingPathComponent("debug.yaml"), target: testBundle(),
+            labRoot: lab.root, scratch: scratchFolder, environment: buildEnvironment(for: exercise), runner: runner)
+    }
+
     /// The test bundle the build links (Linux: an executable), e.g. `.build-lab/debug/MokoLabPackageTests.xctest`.
     public func testBundle() -> URL {
-        let scratch =
-            effectiveScratchPath.hasPrefix("/")
-            ? URL(fileURLWithPath: effectiveScratchPath) : lab.url(effectiveScratchPath)
-        let bin = scratch.appendingPathComponent("debug")
+        let bin = scratchFolder.appendingPathComponent("debug")
         let name = (try? lab.manifestText()).flatMap(PackageManifest.packageName(in:)) ?? "MokoLab"
         return bin.appendingPathComponent("\(name)PackageTests.xctest")
     }
@@ -101,7 +117,8 @@ public struct ExerciseTester: Sendable {
     ///
     /// `swift build --build-tests` (only this exercise declared), then the test bundle directly: it lists its
     /// checks and runs this exercise's classes. This skips `swift test`'s second package load and planning
-    /// (about a second per run). Falls back to ``invocation(for:)`` where the bundle is not an executable.
+    /// (about a second per run). When only files SwiftPM's last plan knows changed, ``FastPathBuilder`` rebuilds
+    /// the bundle without SwiftPM at all. Falls back to ``invocation(for:)`` where the bundle is not an executable.
     func runChecks(
         of exercise: Catalogue.Entry, onBuildLine: @escaping @Sendable (String) -> Void
     ) throws -> (outcome: ProcessOutcome, commands: String) {
@@ -111,8 +128,19 @@ public struct ExerciseTester: Sendable {
         let single = invocation(for: exercise)
         guard Self.bundlesAreExecutables else { return (try runner.run(single, onLine: progress), single.commandLine) }
         let build = buildInvocation(for: exercise)
-        let built = try runner.run(build, onLine: progress)
-        guard built.exitCode == 0 else { return (built, build.commandLine) }
+        let built: ProcessOutcome
+        switch fastPath ? fastPathBuilder(for: exercise).build(onLine: progress) : .needsSwiftPM("turned off") {
+        case .built(let commands, let output):
+            onNote("lab: built without SwiftPM (\(commands) command\(commands == 1 ? "" : "s"))")
+            built = ProcessOutcome(exitCode: 0, output: output)
+        case .failed(let outcome, let command):
+            onNote("lab: built without SwiftPM: a compiler command failed")
+            return (outcome, command)
+        case .needsSwiftPM(let reason):
+            onNote("lab: building with SwiftPM (\(reason))")
+            built = try buildWithSwiftPM(build, exercise: exercise, onLine: progress)
+            guard built.exitCode == 0 else { return (built, build.commandLine) }
+        }
         let bundle = testBundle()
         guard FileManager.default.isExecutableFile(atPath: bundle.path) else {
             return (try runner.run(single, onLine: progress), single.commandLine)
@@ -129,6 +157,19 @@ public struct ExerciseTester: Sendable {
         let run = runInvocation(bundle: bundle, classes: classes)
         let ran = try runner.run(run, onLine: { _ in })
         return (ProcessOutcome(exitCode: ran.exitCode, output: built.output + ran.output), run.commandLine)
+    }
+
+    /// `swift build`, then (when it succeeded and the fast path is on) the plan for the next fast build.
+    private func buildWithSwiftPM(
+        _ build: Invocation, exercise: Catalogue.Entry, onLine: @escaping @Sendable (String) -> Void
+    ) throws -> ProcessOutcome {
+        let started = Date()
+        let built = try runner.run(build, onLine: onLine)
+        if built.exitCode == 0, fastPath {
+            let problem = fastPathBuilder(for: exercise).record(builtSince: started)
+            onNote(problem.map { "lab: no fast-path plan recorded (\($0))" } ?? "lab: fast-path plan recorded")
+        }
+        return built
     }
 
     /// Whether test bundles are executables run directly (Linux) rather than loaded by `xctest` (macOS).
