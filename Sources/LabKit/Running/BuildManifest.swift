@@ -158,17 +158,19 @@ public struct BuildManifest: Sendable, Equatable {
                 section = String(text.prefix { $0 != ":" })
             case 2 where section == "commands" || section == "nodes":
                 finishEntry()
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[2...]), as: UTF8.self)
-                guard text.hasSuffix(":"), let name = Self.decode(String(text.dropLast()), as: String.self) else {
-                    throw malformed(number, "an entry that is not a quoted name followed by a colon")
-                }
+                guard bytes.count > 3, bytes[bytes.count - 1] == UInt8(ascii: ":"),
+                    let name = Self.string(UnsafeBufferPointer(rebasing: bytes[2..<(bytes.count - 1)]))
+                else { throw malformed(number, "an entry that is not a quoted name followed by a colon") }
                 entry = name
                 if section == "commands" { command = Command(name: name, tool: "") }
             case 4 where entry != nil:
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[4...]), as: UTF8.self)
-                guard let colon = text.firstIndex(of: ":") else { throw malformed(number, "a key without a colon") }
-                let key = String(text[..<colon])
-                let value = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                guard let colon = bytes[4...].firstIndex(of: UInt8(ascii: ":")) else {
+                    throw malformed(number, "a key without a colon")
+                }
+                let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[4..<colon]), as: UTF8.self)
+                var start = colon + 1
+                while start < bytes.count, bytes[start] == space { start += 1 }
+                let value = UnsafeBufferPointer(rebasing: bytes[start...])
                 if section == "nodes" {
                     try node(key: key, value: value, number: number)
                 } else {
@@ -180,31 +182,31 @@ public struct BuildManifest: Sendable, Equatable {
             }
         }
 
-        mutating func node(key: String, value: String, number: Int) throws {
+        mutating func node(key: String, value: UnsafeBufferPointer<UInt8>, number: Int) throws {
             guard let entry else { return }
+            let text = String(decoding: value, as: UTF8.self)
             switch key {
-            case "is-directory-structure" where value == "true":
+            case "is-directory-structure" where text == "true":
                 directoryStructures.insert(entry)
             case "content-exclusion-patterns":
                 // SwiftPM always excludes `.git` and `.build`; another list is not modelled.
-                if Self.decode(value, as: [String].self).map(Set.init) != [".git", ".build"] {
-                    specialNodes.insert(entry)
-                }
+                if Self.strings(value).map(Set.init) != [".git", ".build"] { specialNodes.insert(entry) }
             default:
                 specialNodes.insert(entry)
             }
         }
 
-        mutating func commandKey(_ key: String, value: String, number: Int) throws {
+        mutating func commandKey(_ key: String, value: UnsafeBufferPointer<UInt8>, number: Int) throws {
             guard command != nil else { return }
             func list() throws -> [String] {
-                guard let list = Self.decode(value, as: [String].self) else {
+                guard let list = Self.strings(value) else {
                     throw malformed(number, "`\(key)` is not a list of quoted strings")
                 }
                 return list
             }
+            let text = { String(decoding: value, as: UTF8.self) }
             switch key {
-            case "tool": command?.tool = value
+            case "tool": command?.tool = text()
             case "inputs":
                 let inputs = try list()
                 command?.inputs = inputs
@@ -214,19 +216,71 @@ public struct BuildManifest: Sendable, Equatable {
             case "args":
                 let arguments = try list()
                 command?.arguments = arguments
-            case "description": command?.description = Self.decode(value, as: String.self) ?? value
-            case "always-out-of-date": command?.alwaysOutOfDate = value == "true" || value == "\"true\""
+            case "description": command?.description = Self.string(value) ?? text()
+            case "always-out-of-date": command?.alwaysOutOfDate = text() == "true" || text() == "\"true\""
             case "allow-missing-inputs": break
             case "deps":
-                command?.dependencyFile = Self.decode(value, as: String.self)
+                command?.dependencyFile = Self.string(value)
                 command?.isUnderstood = false
-            default: command?.isUnderstood = false  // deps, env, working-directory, ...
+            default: command?.isUnderstood = false  // env, working-directory, ...
             }
         }
 
-        /// Decodes one JSON value (SwiftPM writes every quoted string and list as JSON).
-        static func decode<T: Decodable>(_ text: String, as type: T.Type) -> T? {
-            try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+        /// One JSON string (`"..."`) that is the whole of `bytes`.
+        static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+            var position = 0
+            guard let string = quoted(bytes, at: &position), position == bytes.count else { return nil }
+            return string
+        }
+
+        /// A JSON list of strings (`["a","b"]`) that is the whole of `bytes`.
+        static func strings(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+            guard bytes.count >= 2, bytes[0] == UInt8(ascii: "["), bytes[bytes.count - 1] == UInt8(ascii: "]") else {
+                return nil
+            }
+            var result: [String] = []
+            var position = 1
+            if bytes.count == 2 { return result }
+            while true {
+                guard let string = quoted(bytes, at: &position), position < bytes.count else { return nil }
+                result.append(string)
+                position += 1
+                switch bytes[position - 1] {
+                case UInt8(ascii: ","): continue
+                case UInt8(ascii: "]") where position == bytes.count: return result
+                default: return nil
+                }
+            }
+        }
+
+        /// The JSON string starting at `position` (which moves past its closing quote).
+        ///
+        /// Strings without a backslash (nearly all: paths and flags) are taken as they are, found with `memchr`;
+        /// the rare escaped one is decoded by `JSONDecoder`.
+        static func quoted(_ bytes: UnsafeBufferPointer<UInt8>, at position: inout Int) -> String? {
+            let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+            guard let base = bytes.baseAddress, position < bytes.count, bytes[position] == quote else { return nil }
+            let start = position + 1
+            var end = start
+            var escaped = false
+            while true {
+                guard end < bytes.count, let found = memchr(base + end, Int32(quote), bytes.count - end) else {
+                    return nil
+                }
+                let index = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
+                let backslashes = memchr(base + end, Int32(backslash), index - end) != nil
+                escaped = escaped || backslashes
+                // A quote preceded by an odd number of backslashes is part of the string.
+                var count = 0
+                while index - count - 1 >= start, bytes[index - count - 1] == backslash { count += 1 }
+                end = index
+                if count % 2 == 0 { break }
+                end += 1
+            }
+            position = end + 1
+            let raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            guard escaped else { return String(decoding: raw, as: UTF8.self) }
+            return try? JSONDecoder().decode(String.self, from: Data(bytes[(start - 1)...end]))
         }
     }
 }
