@@ -23,8 +23,8 @@ import Darwin
 ///
 /// The adapter enacts what the core describes: delays before the headers, dropped connections and
 /// truncated bodies. It also counts requests in flight per credential for the concurrency limits.
-/// Keep-alive and pipelining come from NIO's `HTTPServerPipelineHandler`; malformed HTTP gets a 400 and the
-/// connection is closed (`HTTPServerProtocolErrorHandler`).
+/// NIO's HTTP/1 decoder parses requests; keep-alive, pipelining (answers in request order) and the 400 for
+/// malformed HTTP are handled by the adapter, which writes responses as bytes.
 public struct MockGitHubServer: Sendable {
     /// Why the server could not start.
     public struct StartError: Error, Sendable, CustomStringConvertible {
@@ -173,7 +173,8 @@ final class MockGitHubListener: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let handler = MockGitHubHTTPHandler(
                         shared: shared, executor: executors.executor(for: channel.eventLoop))
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -263,21 +264,41 @@ struct MockGitHubConnectionShared: Sendable {
 
 // MARK: - Connection handler
 
-/// Converts HTTP requests to `MockRequest`, calls the core and enacts the planned transport faults.
+/// Converts HTTP requests to `MockRequest`, calls the core and writes the answer as bytes, enacting the
+/// planned transport faults.
 ///
-/// One instance per connection; NIO's pipeline handler delivers one request at a time and holds the next
-/// pipelined request until this response has ended.
-final class MockGitHubHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// One instance per connection, after NIO's HTTP/1 request decoder. Requests are answered one at a time in
+/// arrival order (pipelining): the next one starts when the previous response is written, and the socket is
+/// not read while requests wait. The response head is rendered straight into one buffer (no header
+/// dictionaries, no encoder pass) and written with the body in one flush. Malformed HTTP gets a 400 and the
+/// connection is closed.
+final class MockGitHubHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     static let maxBody = 4 << 20
+    /// Complete requests kept waiting behind the one being answered before the socket stops being read.
+    static let maxQueued = 16
+
+    private struct Pending {
+        var head: HTTPRequestHead
+        var body: [UInt8]
+        var tooLarge: Bool
+    }
 
     private let shared: MockGitHubConnectionShared
     private let executor: MockGitHubLoopExecutor
-    private var head: HTTPRequestHead?
-    private var body: [UInt8] = []
-    private var bodyTooLarge = false
+    /// The request being received.
+    private var receiving: Pending?
+    /// Complete requests not answered yet, oldest first.
+    private var queue: [Pending] = []
+    private var queueStart = 0
+    /// A request is being answered.
+    private var busy = false
+    /// A read was held back while requests waited.
+    private var readHeld = false
+    private var closing = false
     private var remoteAddress = "127.0.0.1"
     private var remotePort = 0
     private var dateSecond = -1
@@ -299,45 +320,92 @@ final class MockGitHubHTTPHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        closing = true
         answering?.cancel()
         answering = nil
+        queue = []
+        queueStart = 0
         shared.connections.remove(context.channel)
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let requestHead):
-            head = requestHead
-            body = []
-            bodyTooLarge = false
+        case .head(let head):
+            receiving = Pending(head: head, body: [], tooLarge: false)
         case .body(let buffer):
-            guard !bodyTooLarge else { return }
-            if body.count + buffer.readableBytes > Self.maxBody {
-                bodyTooLarge = true
-                body = []
+            guard var pending = receiving, !pending.tooLarge else { return }
+            receiving = nil  // keeps `pending.body` uniquely referenced while it grows
+            if pending.body.count + buffer.readableBytes > Self.maxBody {
+                pending.tooLarge = true
+                pending.body = []
             } else {
-                body.append(contentsOf: buffer.readableBytesView)
+                pending.body.append(contentsOf: buffer.readableBytesView)
             }
+            receiving = pending
         case .end:
-            guard let requestHead = head else { return }
-            head = nil
-            if bodyTooLarge {
-                bodyTooLarge = false
-                respond(context: context, requestHead: requestHead, answer: Self.tooLarge())
-            } else {
-                dispatch(context: context, requestHead: requestHead)
-            }
+            guard let pending = receiving, !closing else { return }
+            receiving = nil
+            queue.append(pending)
+            if !busy { answerNext(context: context) }
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if busy && queue.count - queueStart >= Self.maxQueued {
+            readHeld = true
+        } else {
+            context.read()
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         shared.logger.debug("connection error: \(error)")
+        if error is HTTPParserError, !busy, !closing {
+            // Nothing of a response was written yet: tell the client, as NIO's protocol error handler does.
+            closing = true
+            let answer = context.channel.allocator.buffer(
+                staticString: "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(answer))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+            return
+        }
+        closing = true
         context.close(promise: nil)
     }
 
+    /// Starts answering the oldest waiting request.
+    private func answerNext(context: ChannelHandlerContext) {
+        guard queueStart < queue.count, !closing else { return }
+        let pending = queue[queueStart]
+        queueStart += 1
+        if queueStart == queue.count {
+            queue.removeAll(keepingCapacity: true)
+            queueStart = 0
+        }
+        busy = true
+        if pending.tooLarge {
+            respond(context: context, requestHead: pending.head, answer: Self.tooLarge())
+        } else {
+            dispatch(context: context, requestHead: pending.head, body: pending.body)
+        }
+    }
+
+    /// Called once a response is written: the next request, or more reading.
+    private func answered(context: ChannelHandlerContext) {
+        busy = false
+        if queueStart < queue.count {
+            answerNext(context: context)
+        } else if readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
     /// Asks the core on a task that runs on this connection's event loop, then writes the answer.
-    private func dispatch(context: ChannelHandlerContext, requestHead: HTTPRequestHead) {
+    private func dispatch(context: ChannelHandlerContext, requestHead: HTTPRequestHead, body: [UInt8]) {
         var headers: [(name: String, value: String)] = []
         headers.reserveCapacity(requestHead.headers.count)
         var credential = ""
@@ -356,7 +424,6 @@ final class MockGitHubHTTPHandler: ChannelInboundHandler, RemovableChannelHandle
             inFlight: count,
             connection: remotePort
         )
-        body = []
         let mock = shared.mock
         let clock = shared.clock
         let loop = context.eventLoop
@@ -387,14 +454,15 @@ final class MockGitHubHTTPHandler: ChannelInboundHandler, RemovableChannelHandle
         context: ChannelHandlerContext, requestHead: HTTPRequestHead, answer: MockResponse, cancelled: Bool
     ) {
         answering = nil
-        if cancelled || !context.channel.isActive {
+        if cancelled || closing || !context.channel.isActive {
+            closing = true
             context.close(promise: nil)
             return
         }
         respond(context: context, requestHead: requestHead, answer: answer)
     }
 
-    /// Writes `answer` (headers and body in one flush), or enacts its planned transport fault.
+    /// Writes `answer` (head and body in one flush), or enacts its planned transport fault.
     private func respond(context: ChannelHandlerContext, requestHead: HTTPRequestHead, answer: MockResponse) {
         let keepAlive = requestHead.isKeepAlive
         let sent: Int
@@ -402,6 +470,7 @@ final class MockGitHubHTTPHandler: ChannelInboundHandler, RemovableChannelHandle
         case .normal:
             sent = answer.body.count
         case .reset(let afterBytes) where afterBytes <= 0:
+            closing = true
             context.close(promise: nil)
             return
         case .reset(let afterBytes):
@@ -409,41 +478,70 @@ final class MockGitHubHTTPHandler: ChannelInboundHandler, RemovableChannelHandle
         case .truncate(let bytes):
             sent = min(max(0, bytes), answer.body.count)
         }
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(answer.headers.count + 4)
-        for (name, value) in answer.headers { headers.add(name: name, value: Self.legal(value)) }
-        if answer.status != 304 && answer.status != 204 && answer.status >= 200 {
-            headers.add(name: "Content-Length", value: String(answer.body.count))
-        }
-        headers.add(name: "Date", value: date())
-        headers.add(name: "Server", value: "GitHub.com")
-        if !keepAlive {
-            headers.add(name: "Connection", value: "close")
-        } else if requestHead.version.minor == 0 {
-            headers.add(name: "Connection", value: "keep-alive")
-        }
-        let head = HTTPResponseHead(
-            version: requestHead.version, status: HTTPResponseStatus(statusCode: answer.status), headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if sent == answer.body.count {
-            if sent > 0 {
-                context.write(wrapOutboundOut(.body(.byteBuffer(shared.bodies.buffer(answer.body)))), promise: nil)
-            }
-            if keepAlive {
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            } else {
-                let channel = context.channel
-                context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
-            }
+        let inline = sent < MockGitHubBodyBuffers.minimumSize
+        var head = context.channel.allocator.buffer(capacity: 1_024 + (inline ? sent : 0))
+        writeHead(answer, requestHead: requestHead, keepAlive: keepAlive, into: &head)
+        if sent == answer.body.count && !inline {
+            context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
+            let body = shared.bodies.buffer(answer.body)
+            context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil)
         } else {
-            // A planned fault: part of the body, then the connection is closed.
-            if sent > 0 {
-                let prefix = context.channel.allocator.buffer(bytes: answer.body.prefix(sent))
-                context.write(wrapOutboundOut(.body(.byteBuffer(prefix))), promise: nil)
-            }
-            context.flush()
-            context.close(promise: nil)
+            head.writeBytes(answer.body[0..<sent])
+            context.write(wrapOutboundOut(.byteBuffer(head)), promise: nil)
         }
+        if sent < answer.body.count || !keepAlive {
+            // A planned fault (part of the body, then the connection is closed) or `Connection: close`.
+            closing = true
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(ByteBuffer()))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+            return
+        }
+        context.flush()
+        answered(context: context)
+    }
+
+    /// The status line and header block of `answer`, ending with the blank line.
+    private func writeHead(
+        _ answer: MockResponse, requestHead: HTTPRequestHead, keepAlive: Bool, into buffer: inout ByteBuffer
+    ) {
+        if requestHead.version.major == 1 && requestHead.version.minor == 0 {
+            buffer.writeStaticString("HTTP/1.0 ")
+        } else {
+            buffer.writeStaticString("HTTP/1.1 ")
+        }
+        let status = HTTPResponseStatus(statusCode: answer.status)
+        buffer.writeString(String(status.code))
+        buffer.writeStaticString(" ")
+        buffer.writeString(status.reasonPhrase)
+        buffer.writeStaticString("\r\n")
+        for (name, value) in answer.headers where Self.isToken(name) {
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            if Self.isLegalValue(value) {
+                buffer.writeString(value)
+            } else {
+                for byte in value.utf8 {
+                    buffer.writeInteger(byte < 0x20 && byte != 0x09 || byte == 0x7F ? UInt8(ascii: " ") : byte)
+                }
+            }
+            buffer.writeStaticString("\r\n")
+        }
+        if answer.status >= 200 && answer.status != 204 && answer.status != 304 {
+            buffer.writeStaticString("Content-Length: ")
+            buffer.writeString(String(answer.body.count))
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("Date: ")
+        buffer.writeString(date())
+        buffer.writeStaticString("\r\nServer: GitHub.com\r\n")
+        if !keepAlive {
+            buffer.writeStaticString("Connection: close\r\n")
+        } else if requestHead.version.minor == 0 {
+            buffer.writeStaticString("Connection: keep-alive\r\n")
+        }
+        buffer.writeStaticString("\r\n")
     }
 
     /// The `Date` header value (IMF-fixdate), rendered once per second.
@@ -462,12 +560,24 @@ final class MockGitHubHTTPHandler: ChannelInboundHandler, RemovableChannelHandle
         return dateValue
     }
 
-    /// `value` with control characters (CR, LF, NUL …) replaced by spaces, so a header never breaks the framing.
-    static func legal(_ value: String) -> String {
-        guard value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else { return value }
-        return String(
-            decoding: value.utf8.map { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F ? UInt8(ascii: " ") : $0 },
-            as: UTF8.self)
+    /// Whether `name` is a valid header name (an RFC 9110 token); other names are not sent.
+    static func isToken(_ name: String) -> Bool {
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    return true
+                default:
+                    return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+                }
+            }
+    }
+
+    /// Whether `value` can be sent as is: no control characters (CR, LF, NUL …) that would break the framing;
+    /// others are sent as spaces.
+    static func isLegalValue(_ value: String) -> Bool {
+        !value.utf8.contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }
     }
 
     static func tooLarge() -> MockResponse {
