@@ -5,15 +5,19 @@ extension MockGitHub {
         call.login == nil ? "anonymous@" + call.request.remoteAddress : call.tokenID
     }
 
-    func flag(_ rule: String, _ call: MockCall, seq: [Int], _ message: String) {
+    /// Records a violation of `rule` by `call`'s token, while the list has room.
+    ///
+    /// `seq` and `message` are evaluated only when the violation is kept: once the list is full, a repeated
+    /// violation (a load test refetching without `If-None-Match`) costs no string building.
+    func flag(_ rule: String, _ call: MockCall, seq: @autoclosure () -> [Int], _ message: @autoclosure () -> String) {
         guard violationList.count < MockGitHub.violationCapacity else { return }
         violationList.append(
             MockViolation(
                 rule: rule,
                 token: call.login == nil ? "anonymous" : call.tokenID,
-                seq: seq,
+                seq: seq(),
                 vt: Int((call.now * 1000).rounded()),
-                message: message
+                message: message()
             )
         )
     }
