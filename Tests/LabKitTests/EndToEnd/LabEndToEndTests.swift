@@ -78,10 +78,15 @@ struct LabEndToEndTests {
         }
 
         // It builds as a whole, and the plain command runs exercise 1.3's checks (all failing on the skeleton).
-        let build = try run("swift", ["build", "--scratch-path", scratch], in: kit)
+        // Without this test's own `LAB_ONLY` (which would declare only the lab's targets in the kit).
+        let build = try run("env", ["-u", "LAB_ONLY", "swift", "build", "--scratch-path", scratch], in: kit)
         try #require(build.exitCode == 0, "the kit does not build:\n\(build.output.suffix(3000))")
         let plain = try run(
-            "swift", ["test", "--scratch-path", scratch, "--disable-swift-testing", "--filter", "Exercise1_3Tests"],
+            "env",
+            [
+                "-u", "LAB_ONLY", "swift", "test", "--scratch-path", scratch, "--disable-swift-testing", "--filter",
+                "Exercise1_3Tests",
+            ],
             in: kit)
         let report = TestOutputParser.parse(plain.output)
         #expect(plain.exitCode == 1)
@@ -113,5 +118,54 @@ struct LabEndToEndTests {
         #expect(list.exitCode == 0)
         let line = list.output.split(separator: "\n").first { $0.hasPrefix("1.3 ") }
         #expect(line?.contains("✓ passing") == true, "\(list.output)")
+
+        try fastPathBuildsTheEditedExercise(lab: lab, kit: kit, environment: environment)
+    }
+
+    /// After a passing `lab test 1.3`: one-line edits are built without SwiftPM (the verbose line says so) and
+    /// their effect shows (a broken greeting fails, a type error is a compile error shown relative to the
+    /// exercise, the fix passes again); an added file makes SwiftPM plan again, and the exercise still passes.
+    func fastPathBuildsTheEditedExercise(lab: String, kit: URL, environment: [String: String]) throws {
+        let greet = kit.appendingPathComponent("Exercises/Exercise1_3/Greet.swift")
+        let solved = try String(contentsOf: greet, encoding: .utf8)
+        let line = #"let text = "Hello, \(name)!""#
+        try #require(solved.contains(line), "the 1.3 solution no longer has the line this test edits")
+        func edit(_ replacement: String) throws {
+            try Data(solved.replacingOccurrences(of: line, with: replacement).utf8).write(to: greet, options: .atomic)
+        }
+        func labTest() throws -> ProcessOutcome {
+            try run(lab, ["test", "1.3", "--verbose"], in: kit, environment: environment)
+        }
+        let fast = "lab: built without SwiftPM"
+
+        try edit(#"let text = "Goodbye, \(name)!""#)
+        let broken = try labTest()
+        #expect(broken.exitCode == 1, "\(broken.output)")
+        #expect(broken.output.contains(fast), "the fast path was not used:\n\(broken.output)")
+        #expect(broken.output.contains("First failing check: prints hello with the given name"), "\(broken.output)")
+
+        try edit(#"let text: Int = "Hello, \(name)!""#)
+        let wrongType = try labTest()
+        #expect(wrongType.exitCode == 1 && wrongType.output.contains(fast), "\(wrongType.output)")
+        #expect(
+            wrongType.output.contains("the code does not compile (Exercises/Exercise1_3/)")
+                && wrongType.output.contains("\nGreet.swift:") && !wrongType.output.contains(kit.path),
+            "\(wrongType.output)")
+
+        try edit(line)
+        let fixed = try labTest()
+        #expect(fixed.exitCode == 0 && fixed.output.contains(fast), "\(fixed.output)")
+        #expect(fixed.output.contains("✓ 1.3 A command-line app: all 4 checks pass."), "\(fixed.output)")
+
+        let added = kit.appendingPathComponent("Exercises/Exercise1_3/Extra.swift")
+        try Data("let extraGreeting = \"Hi\"\n".utf8).write(to: added)
+        defer { try? FileManager.default.removeItem(at: added) }
+        let replanned = try labTest()
+        #expect(replanned.exitCode == 0, "\(replanned.output)")
+        #expect(
+            replanned.output.contains(
+                "lab: building with SwiftPM (files were added to or removed from Exercises/Exercise1_3/)"),
+            "\(replanned.output)")
+        #expect(replanned.output.contains("✓ 1.3 A command-line app: all 4 checks pass."), "\(replanned.output)")
     }
 }
