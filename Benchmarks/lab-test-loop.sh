@@ -12,7 +12,9 @@
 # Medians are printed.
 #
 # Usage: Benchmarks/lab-test-loop.sh [rounds]        (default 5)
-# Environment: BENCH_EXERCISE (default 3.4; 1.3 when 3.4 does not exist), BENCH_DIR, BENCH_FRESH,
+# Environment: BENCH_EDIT (comment: a comment appended to the first line, the default; code: a line of code
+# added, so the object file changes and both commands relink), BENCH_EXERCISE (default 3.4; 1.3 when 3.4 does
+# not exist), BENCH_DIR, BENCH_FRESH,
 # BENCH_KIT (measure in this existing kit instead, e.g. the end-to-end test's /tmp/mokolab-e2e/kit),
 # BENCH_SCRATCH_PATH (the plain command's scratch path, default the kit's .build), LAB_SCRATCH_PATH (lab's,
 # default .build-lab), LAB_TOOL_SCRATCH_PATH (where `lab` is built, default .build-tools).
@@ -20,25 +22,35 @@
 # With every exercise in the kit, the plain command builds all of them: one exercise that does not compile
 # makes it fail for every exercise (its log says so), which is what `lab test` avoids.
 #
-# Where the time goes (2 cores, warm, one line of 3.4 changed; 2026-12-07, machine loaded by other builds):
+# Where the time goes (2 cores, warm, 3.4 edited; 2026-12-07, machine shared with other helpers' builds).
 # `swift test --filter` re-checks and relinks the bundle of every exercise and then loads and plans the package
-# a second time before running; `lab test` builds one exercise's graph (`swift build --build-tests`: manifest
-# from cache, planning, one module compiled, one small bundle linked) and runs the bundle directly
-# (`--list-tests`, then only that exercise's classes: ~0.1 s together). Before this change `lab test` shared
-# `.build` with the plain command and ran `swift test` itself: 3.8 s vs 3.8 s. This script, 7 rounds, load
-# average 5.2–6.6 (four other helpers building):
+# a second time before running. `lab test` (fast path, `FastPathBuilder`) skips SwiftPM entirely when only files
+# SwiftPM's last plan knows changed: it reads its recorded plan (the commands the bundle depends on, with every
+# node's stamp; ~0.45 MB of JSON, 425 commands and 1,875 nodes for 3.4), stats the nodes, reruns the out-of-date
+# compiler and linker commands with SwiftPM's own arguments, and runs the bundle directly (`--list-tests`, then
+# only that exercise's classes: ~0.1 s together). With a comment edit that is one incremental swiftc run (the
+# object file is unchanged, nothing relinks); with a line of code, four commands (the module's compile, its AST
+# wrap, the checks' recompile, the link of a small bundle). SwiftPM's fixed cost per `swift build` (manifest from
+# cache, planning, llbuild walking ~1,300 commands: 0.8-1.4 s for a no-op here) is gone; the first `lab test`
+# after a SwiftPM build pays ~0.4 s to read its 3.7 MB manifest and record the plan. This script, 7 rounds each;
+# the `lab` column's rounds all used the fast path (`--verbose` line checked per round):
 #
+# comment appended to a line (BENCH_EDIT=comment, the default), load average 1.9-2.0:
 # | command                              | median wall | median CPU | wall of each round (s)      |
 # |--------------------------------------|-------------|------------|-----------------------------|
-# | lab test 3.4                         |       2.1 s |      1.6 s | 13.1 2.0 1.9 1.8 2.1 2.7 2.5 |
-# | swift test --filter Exercise3_4Tests |       2.1 s |      1.5 s | 22.8 1.8 2.0 2.1 2.3 2.4 1.9 |
+# | lab test 3.4                         |       0.5 s |      0.4 s | 0.3 0.6 0.5 0.5 0.5 0.6 0.5 |
+# | swift test --filter Exercise3_4Tests |       1.4 s |      1.0 s | 11.9 1.5 1.2 1.4 1.4 1.2 1.5 |
 #
-# Within the 15 s target, but NOT faster than the plain command: a tie within the noise. With a one-line edit
-# both compile one file; relinking the kit's whole bundle and `swift test`'s second planning cost the plain
-# command less than SwiftPM's fixed cost per `swift build` (about 1.4 s for a no-op build here) plus lab's own
-# start (about 0.15 s) cost `lab test`. In both trees the first round re-planned (plugins recompiled), cause
-# not found. What `lab test` does buy: a broken other exercise never blocks it, only the asked exercise's
-# visible checks run, and alternating with the plain command no longer rebuilds (3.8 s each before).
+# a line of code added (BENCH_EDIT=code), load average 2.3-3.2:
+# | command                              | median wall | median CPU | wall of each round (s)      |
+# |--------------------------------------|-------------|------------|-----------------------------|
+# | lab test 3.4                         |       1.7 s |      1.8 s | 1.7 1.7 1.7 1.6 1.6 1.9 1.9 |
+# | swift test --filter Exercise3_4Tests |       2.4 s |      2.5 s | 20.7 3.1 2.4 2.3 2.4 2.4 2.6 |
+#
+# Within the 15 s target and faster than the plain command (before the fast path, 7 rounds at load 5.2-6.6:
+# `lab test` 2.1 s vs 2.1 s, a tie: SwiftPM's fixed cost ate what building one exercise saved). The plain
+# command's first round rebuilt more (its tree had been idle while other edits happened), as before. What else
+# `lab test` buys: a broken other exercise never blocks it and only the asked exercise's visible checks run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -64,12 +76,18 @@ original=$(mktemp)
 cp "$file" "$original"
 trap 'cp "$original" "$file"; rm -f "$original"' EXIT
 
-edit() { # one changed line, the same for both commands of a round: a comment appended to the first line
+edit() { # one changed line, the same for both commands of a round
     cp "$original" "$file"
-    sed -i "1s|\$| // bench edit $$-$1|" "$file"
+    if [ "${BENCH_EDIT:-comment}" = code ]; then
+        # a line of code: a private constant, so the object file changes and both commands relink
+        echo "private let benchEdit$1 = \"$$-$1\"" >>"$file"
+    else
+        # a comment appended to the first line: the object file stays the same, nothing relinks
+        sed -i "1s|\$| // bench edit $$-$1|" "$file"
+    fi
 }
 
-lab_cmd=("$lab" test "$number")
+lab_cmd=("$lab" test "$number" --verbose)
 plain_cmd=(swift test "${scratch[@]}" --filter "${id}Tests")
 lab_label="lab test $number"
 plain_label="swift test --filter ${id}Tests"
@@ -94,9 +112,17 @@ timed() {
     echo "  $label: $wall s wall, $cpu s CPU (exit $code)" >&2
 }
 
+fast_rounds=0
+fast_or_not() { # lab's --verbose line: did this round build without SwiftPM?
+    local line
+    line=$(grep -m1 -E '^lab: (built without|building with) SwiftPM' "$bench/last-${lab_label// /-}.log" || true)
+    echo "    ${line:-lab: (no build line)}" >&2
+    if [[ $line == "lab: built without SwiftPM"* ]]; then fast_rounds=$((fast_rounds + 1)); fi
+}
+
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-echo "edit → result loop for exercise $number ($id), warm, $(nproc) cores, $runs rounds; kit: $kit" >&2
+echo "edit → result loop for exercise $number ($id), ${BENCH_EDIT:-comment} edit, warm, $(nproc) cores, $runs rounds; kit: $kit" >&2
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 mkdir -p "$bench"
 edit 0
@@ -105,13 +131,14 @@ edit 0
 for i in $(seq 1 "$runs"); do
     echo "round $i" >&2
     if [ $((i % 2)) = 1 ]; then
-        edit "$i"; timed "$lab_label" lab_times "${lab_cmd[@]}"
+        edit "$i"; timed "$lab_label" lab_times "${lab_cmd[@]}"; fast_or_not
         edit "$i"; timed "$plain_label" plain_times "${plain_cmd[@]}"
     else
         edit "$i"; timed "$plain_label" plain_times "${plain_cmd[@]}"
-        edit "$i"; timed "$lab_label" lab_times "${lab_cmd[@]}"
+        edit "$i"; timed "$lab_label" lab_times "${lab_cmd[@]}"; fast_or_not
     fi
 done
+echo "lab test built without SwiftPM (fast path) in $fast_rounds of $runs rounds" >&2
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "| command | median wall | median CPU | wall of each round (s) |"
 echo "|---|---|---|---|"
