@@ -150,7 +150,11 @@ final class MockGitHubListener: Sendable {
         self.inFlight = inFlight
     }
 
-    /// Binds `host:port` on a new event loop group (one loop per CPU this process may use).
+    /// Binds `host:port` on a new event loop group of one loop.
+    ///
+    /// One loop: the core is one actor, so requests are answered one at a time whatever the number of loops,
+    /// and with one loop the actor never hops between threads. Measured on 2 cores with wrk on the same
+    /// cores: one loop served as many requests per second as two, with 15 % less CPU per request.
     static func bind(
         mock: MockGitHub,
         host: String,
@@ -158,7 +162,7 @@ final class MockGitHubListener: Sendable {
         clock: any Clock<Duration>,
         logger: Logger
     ) async throws -> MockGitHubListener {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let executors = MockGitHubLoopExecutors(group: group)
         let connections = MockGitHubConnections()
         let shared = MockGitHubConnectionShared(
