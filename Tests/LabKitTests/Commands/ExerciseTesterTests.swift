@@ -24,6 +24,76 @@ import Testing
         #expect(runner.invocations.allSatisfy { $0.directory.path == fake.lab.root.path })
     }
 
+    /// A SwiftPM manifest for the fake lab: one command "compiles and links" 1.3's code into the bundle.
+    func writeManifest(in fake: FakeLab) throws {
+        let root = fake.directory.path
+        try fake.write(
+            ".build-lab/debug.yaml",
+            """
+            client:
+              name: basic
+            tools: {}
+            nodes:
+              "\(root)/Exercises/Exercise1_3/":
+                is-directory-structure: true
+                content-exclusion-patterns: [".git",".build"]
+            commands:
+              "C.link":
+                tool: shell
+                inputs: ["\(root)/Exercises/Exercise1_3/Code.swift"]
+                outputs: ["\(root)/\(FakeLab.bundle)"]
+                description: "Compiling and linking"
+                args: ["/bin/sh","-c","true","-parseable-output"]
+
+              "PackageStructure":
+                tool: package-structure-tool
+                inputs: ["\(root)/Exercises/Exercise1_3/","\(root)/Package.swift"]
+                outputs: ["<PackageStructure>"]
+
+            """)
+    }
+
+    @Test func afterARecordedPlanAnEditIsBuiltWithoutSwiftPM() throws {
+        let fake = try FakeLab()
+        try writeManifest(in: fake)
+        let runner = CheckRunner(runs: [.init(exitCode: 0, output: ""), WatcherTests.passing("Exercise1_3")])
+        let notes = TextBuffer()
+        var tester = ExerciseTester(lab: fake.lab, runner: runner)
+        tester.onNote = { notes.line($0) }
+        let builder = tester.fastPathBuilder(for: try fake.lab.exercise("1.3"))
+        #expect(builder.record(builtSince: Date(timeIntervalSinceNow: 10)) == nil)
+        try fake.write("Exercises/Exercise1_3/Code.swift", "let edited = true\n")
+
+        let verdict = try tester.test("1.3")
+        #expect(verdict.status == .passing, "\(verdict.text)")
+        let bundle = fake.directory.appending(FakeLab.bundle).path
+        #expect(
+            runner.invocations.map { [$0.program] + $0.arguments } == [
+                ["/bin/sh", "-c", "true"], [bundle, "--list-tests"], [bundle, "Exercise1_3Tests.Exercise1_3Checks"],
+            ])
+        #expect(notes.text == "lab: built without SwiftPM (1 command)\n")
+    }
+
+    @Test func aCompilerErrorOfTheFastPathIsShownRelativeToTheExercise() throws {
+        let fake = try FakeLab()
+        try writeManifest(in: fake)
+        let error = "\(fake.directory.path)/Exercises/Exercise1_3/Code.swift:1:5: error: cannot find 'x' in scope\n"
+        let runner = CheckRunner(runs: [.init(exitCode: 1, output: error)])
+        var tester = ExerciseTester(lab: fake.lab, runner: runner)
+        #expect(tester.fastPathBuilder(for: try fake.lab.exercise("1.3")).record(builtSince: Date() + 10) == nil)
+        try fake.write("Exercises/Exercise1_3/Code.swift", "let y = x\n")
+
+        let verdict = try tester.test("1.3")
+        #expect(verdict.status == .doesNotCompile)
+        #expect(verdict.text.contains("\nCode.swift:1:5: error: cannot find 'x' in scope\n"), "\(verdict.text)")
+        #expect(runner.invocations.count == 1)  // the compile; no SwiftPM, no run
+
+        // Turned off (`LAB_FAST=0`, `--swiftpm`): SwiftPM builds, whatever was recorded.
+        tester.fastPath = false
+        _ = try tester.test("1.3")
+        #expect(runner.invocations.dropFirst().first?.program == "swift")
+    }
+
     @Test func checkClassesComeFromTheListingOfThatModuleOnly() {
         let listing = """
             Listing 5 tests in debug.xctest:
