@@ -236,6 +236,11 @@ public struct FastPathPlan: Codable, Sendable, Equatable {
                 kind = .fileList
             default: kind = .other
             }
+            // Only the toolchain's version file is rewritten on every build for a reason the stamps cover (the
+            // compiler binary is its input); any other such command is not modelled.
+            if command.alwaysOutOfDate, command.inputs.first != "<swift-get-version>" {
+                throw Refusal("SwiftPM reruns \(command.name) on every build")
+            }
             if command.dependencyFile != nil,
                 command.inputs.contains(where: { $0.hasPrefix(ownFolder) && !$0.hasPrefix(scratchFolder) })
             {

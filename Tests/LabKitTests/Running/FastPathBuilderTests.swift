@@ -299,6 +299,19 @@ final class RecordingProcessRunner: ProcessRunning {
         #expect(builder.record(builtSince: Date())?.hasPrefix("the package compiles C sources of its own") == true)
         #expect(builder.build() == .needsSwiftPM("no plan recorded yet"))
 
+        // A command SwiftPM reruns on every build (other than the toolchain's version file).
+        try lab.writeManifest(
+            linkInputs: ",\"\(lab.root)/.b/own.o\"",
+            extra: """
+                  "\(lab.root)/.b/own.o":
+                    tool: shell
+                    inputs: []
+                    outputs: ["\(lab.root)/.b/own.o"]
+                    always-out-of-date: "true"
+                    args: ["/bin/sh","-c","true"]
+                """)
+        #expect(builder.record(builtSince: Date()) == "SwiftPM reruns \(lab.root)/.b/own.o on every build")
+
         try lab.writeManifest()
         let elsewhere = FastPathBuilder(
             planFile: lab.directory.appending(".b/plan.json"), manifestFile: lab.directory.appending(".b/debug.yaml"),
