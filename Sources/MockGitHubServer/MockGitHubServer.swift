@@ -564,24 +564,41 @@ final class MockGitHubHTTPHandler: ChannelDuplexHandler, RemovableChannelHandler
         return dateValue
     }
 
+    /// Bit `n` of `tokenMask.low` (`n` < 64) or `tokenMask.high` (64 ≤ `n` < 128): byte `n` may appear in a
+    /// header name (an RFC 9110 token: letters, digits and ``!#$%&'*+-.^_`|~``).
+    static let tokenMask: (low: UInt64, high: UInt64) = {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        let allowed = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~".utf8)
+        for byte in allowed {
+            if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
+        }
+        return (low, high)
+    }()
+
     /// Whether `name` is a valid header name (an RFC 9110 token); other names are not sent.
     static func isToken(_ name: String) -> Bool {
-        !name.isEmpty
-            && name.utf8.allSatisfy { byte in
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    return true
-                default:
-                    return "!#$%&'*+-.^_`|~".utf8.contains(byte)
-                }
+        let (low, high) = tokenMask
+        var name = name
+        return name.withUTF8 { bytes in
+            guard !bytes.isEmpty else { return false }
+            for byte in bytes {
+                let allowed =
+                    byte < 64 ? (low >> UInt64(byte)) & 1 : byte < 128 ? (high >> UInt64(byte - 64)) & 1 : 0
+                if allowed == 0 { return false }
             }
+            return true
+        }
     }
 
     /// Whether `value` can be sent as is: no control characters (CR, LF, NUL …) that would break the framing;
     /// others are sent as spaces.
     static func isLegalValue(_ value: String) -> Bool {
-        !value.utf8.contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }
+        var value = value
+        return value.withUTF8 { bytes in
+            for byte in bytes where (byte < 0x20 && byte != 0x09) || byte == 0x7F { return false }
+            return true
+        }
     }
 
     static func tooLarge() -> MockResponse {

@@ -1,8 +1,9 @@
 import Foundation
 import MockGitHub
-import MockGitHubServer
 import Synchronization
 import Testing
+
+@testable import MockGitHubServer
 
 #if canImport(Glibc)
 import Glibc
@@ -86,6 +87,20 @@ struct MockGitHubServerWireTests {
         try connection.send(Self.rawRequest("GET", "/user", token: token))
         #expect(connection.readResponse()?.status == 200)
         await server.stop()
+    }
+
+    @Test func headerNamesMustBeTokensAndValuesLoseControlCharacters() {
+        let tokenBytes = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~".utf8)
+        for byte in UInt8(0)..<UInt8(128) {
+            let text = String(decoding: [byte], as: UTF8.self)
+            #expect(MockGitHubHTTPHandler.isToken("x" + text) == tokenBytes.contains(byte), "byte \(byte)")
+            #expect(MockGitHubHTTPHandler.isLegalValue("v" + text) == !((byte < 0x20 && byte != 0x09) || byte == 0x7F))
+        }
+        #expect(!MockGitHubHTTPHandler.isToken(""))
+        #expect(!MockGitHubHTTPHandler.isToken("caf\u{E9}"))
+        #expect(MockGitHubHTTPHandler.isToken("x-ratelimit-remaining"))
+        #expect(MockGitHubHTTPHandler.isLegalValue("caf\u{E9} \t ok"))
+        #expect(!MockGitHubHTTPHandler.isLegalValue("a\r\nSet-Cookie: x"))
     }
 
     @Test func plannedDelaysWaitOnTheInjectedClockAndStopAbandonsThem() async throws {
