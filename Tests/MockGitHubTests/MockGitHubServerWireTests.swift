@@ -103,6 +103,17 @@ struct MockGitHubServerWireTests {
         #expect(!MockGitHubHTTPHandler.isLegalValue("a\r\nSet-Cookie: x"))
     }
 
+    @Test func eventLoopsFollowTheAffinityList() {
+        let cores = MockGitHubListener.cpuCount(list: "0-1000") ?? 0
+        #expect(cores >= 1, "capped at the CPUs NIO counts")
+        #expect(MockGitHubListener.cpuCount(list: "\t0") == 1)
+        #expect(MockGitHubListener.cpuCount(list: "0-1,3") == min(3, cores))
+        #expect(MockGitHubListener.cpuCount(list: "") == nil)
+        #expect(MockGitHubListener.cpuCount(list: "3-1") == nil)
+        #expect(MockGitHubListener.cpuCount(list: "a-b") == nil)
+        #expect((1...cores).contains(MockGitHubListener.allowedCPUCount()))
+    }
+
     @Test func plannedDelaysWaitOnTheInjectedClockAndStopAbandonsThem() async throws {
         let mock = MockGitHub(configuration: .init(seed: 9, fixture: .standard(repos: 3), secondaryLimits: false))
         let clock = GateClock()
