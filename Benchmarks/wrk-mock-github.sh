@@ -38,6 +38,9 @@
 # | before GET 100-repo page          |  6,711 |  3.67  |  8.12  |    157     |   4.7×   | NO     |
 # | Flask (after's run): repo 3,565 req/s, page 1,450 req/s                                        |
 #
+# A second run of "after" at 10:33-10:35: pinned, one repo 29,964 req/s p99 2.11 ms (13.0×, yes), page 8,237
+# p99 5.68 ms (9.4×, NO); PIN=0, one repo 36,497 p99 2.94 ms (10.4×, yes), page 8,170 p99 8.12 ms (6.1×, NO).
+#
 # The page (536 KB per response) is bound by copying, not by the mock's code: in the mock, 80 % of the CPU per
 # page is the kernel's writev (41 % copying the body into socket buffers); pinned, wrk used 98 % of its CPU at
 # 8,000 pages/s (it reads 8 KB per recv), and across runs the mock served 5.8k-8.2k pages/s at 110-170 µs CPU
