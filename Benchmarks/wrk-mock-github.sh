@@ -18,6 +18,9 @@
 #   MOCK_GITHUB_BIN (e.g. to compare two builds with the same script).
 #
 # Needs wrk (apt-get install -y wrk) and Flask + gunicorn (pip install flask gunicorn).
+# When nginx is installed (apt-get install -y nginx-light; CEILING=0 skips it), the same two bodies are also
+# served by nginx as static files (sendfile, WORKERS worker processes, the same pinning) and measured the same
+# way: a ceiling row showing what a C server does on this machine with these responses and this client.
 #
 # Results, 2 cores, machine otherwise idle (checked before and after each run), 10 s each, 2026-12-07 10:24-10:27
 # UTC; "before" is the Hummingbird adapter (822c804), "after" the SwiftNIO adapter (7c8bb94), both release builds:
@@ -47,6 +50,16 @@
 # per page (p99 4.8-10.8 ms). At 32 connections a p99 under 5 ms needs more than 32 / 5 ms = 6,400 responses/s
 # even with no spread, and 10× Flask needs 8.5k (pinned) or 14.5k (PIN=0, where wrk and the mock share the two
 # cores) pages/s. Sending the page with sendfile from a file was measured and is slower here (3.0k pages/s).
+#
+# The ceiling rows (nginx 1.22 serving the same bytes as static files with sendfile, same pinning, same wrk;
+# 10:38-10:40 UTC, idle machine) say the page target is beyond this machine, not just beyond the mock:
+# | run (same run as the mock's row)  | nginx page req/s | p99 ms | mock page req/s | p99 ms | 10× Flask needs |
+# |-----------------------------------|-----------------:|-------:|----------------:|-------:|----------------:|
+# | pinned                            |            7,003 |   7.29 |           6,415 |  10.66 |     8,868       |
+# | PIN=0                             |            6,380 |   8.43 |           7,444 |  10.36 |    14,335       |
+# nginx serves the one-repo body at 45.0k (pinned) and 52.6k (PIN=0) req/s; the mock at 32.3k (13.7× Flask,
+# p99 1.92 ms) and 31.5k (8.8× Flask, p99 3.20 ms: PIN=0 varies between runs, 8.8×-10.4×, as wrk and the
+# mock share both cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
@@ -117,6 +130,35 @@ PEER_PID=$!
 PEER="http://127.0.0.1:$PEER_PORT"
 for _ in $(seq 1 200); do curl -s -o /dev/null "$PEER/repos/x/y" && break; sleep 0.05; done
 
+NGINX_PID=""
+if [ "${CEILING:-1}" = 1 ] && command -v nginx >/dev/null; then
+    NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    mkdir -p "$WORK/www"
+    cp "$WORK/repo.json" "$WORK/www/repo.json"
+    cp "$WORK/page.json" "$WORK/www/page.json"
+    chmod 755 "$WORK" "$WORK/www" && chmod 644 "$WORK/www/"*.json  # nginx's workers run as an unprivileged user
+    cat >"$WORK/nginx.conf" <<CONF
+worker_processes $WORKERS;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx.err;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on; tcp_nopush on; tcp_nodelay on;
+    keepalive_requests 100000000;
+    server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; location / { default_type application/json; } }
+}
+CONF
+    "${SERVER_PIN[@]}" nginx -c "$WORK/nginx.conf" >"$WORK/nginx.out" 2>&1 &
+    PIDS+=($!)
+    NGINX_PID=$!
+    NGINX="http://127.0.0.1:$NGINX_PORT"
+    for _ in $(seq 1 200); do curl -s -o /dev/null "$NGINX/repo.json" && break; sleep 0.05; done
+    code="$(curl -s -o /dev/null -w '%{http_code}' "$NGINX/page.json")"
+    [ "$code" = 200 ] || { echo "nginx answers $code for the page: $(cat "$WORK/nginx.err")" >&2; exit 1; }
+fi
+
 # to_ms VALUE: wrk latency like 812.00us / 1.23ms / 1.02s → milliseconds.
 to_ms() {
     python3 -c 'import re,sys; v=sys.argv[1]; n,u=re.match(r"([0-9.]+)([a-z]+)",v).groups(); print("%.3f" % (float(n)*{"us":0.001,"ms":1,"s":1000,"m":60000}[u]))' "$1"
@@ -154,6 +196,11 @@ ROWS+=("$(measure "mock-github GET one repo" "$MOCK$REPO_PATH" "$MOCK_PID")")
 ROWS+=("$(measure "flask+gunicorn GET one repo" "$PEER$REPO_PATH" "$PEER_PID")")
 ROWS+=("$(measure "mock-github GET 100-repo page" "$MOCK$PAGE_PATH" "$MOCK_PID")")
 ROWS+=("$(measure "flask+gunicorn GET 100-repo page" "$PEER$PAGE_PATH" "$PEER_PID")")
+CEILING_ROWS=()
+if [ -n "$NGINX_PID" ]; then
+    CEILING_ROWS+=("$(measure "nginx static file, one repo (ceiling)" "$NGINX/repo.json" "$NGINX_PID")")
+    CEILING_ROWS+=("$(measure "nginx static file, 100-repo page (ceiling)" "$NGINX/page.json" "$NGINX_PID")")
+fi
 
 echo
 echo "| benchmark | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | req/s vs peer | CPU/req vs peer | target (≥10×, p99 < 5 ms) |"
@@ -167,8 +214,13 @@ for i in 0 2; do
     echo "| $name | $rps | $p50 | $p99 | $bad | $cpu | ${ratio}× | ${cpuratio}× less | $met |"
     echo "| $pname | $prps | $pp50 | $pp99 | $pbad | $pcpu | | | |"
 done
+for row in "${CEILING_ROWS[@]}"; do
+    IFS='|' read -r name rps p50 p99 bad cpu <<<"$row"
+    echo "| $name | $rps | $p50 | $p99 | $bad | $cpu | | | |"
+done
 echo "server CPU µs/req: user + system time of the server's processes during the run divided by the requests served"
 echo "(kernel loopback work included); it does not depend on how much CPU other processes left the server."
 echo "setup: $SETUP; wrk $THREADS threads, $CONNECTIONS connections, $DURATION each; gunicorn $WORKERS sync workers;"
+[ -z "$NGINX_PID" ] || echo "ceiling: nginx $(nginx -v 2>&1 | sed 's/.*\///'), $WORKERS worker process(es), sendfile, the same two bodies as files"
 echo "mock: release build, --rate-limit 1000000000 --no-secondary-limits --journal-capacity 1000, clock real"
 echo "body sizes: repo $(wc -c <"$WORK/repo.json") B, page $(wc -c <"$WORK/page.json") B"

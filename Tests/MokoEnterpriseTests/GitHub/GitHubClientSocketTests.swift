@@ -4,7 +4,7 @@ import Testing
 
 /// Runs the built `mock-github` executable on 127.0.0.1 with an ephemeral port and stops it afterwards.
 ///
-/// The test target may not link the Hummingbird adapter, so the real-socket check drives the same
+/// The test target does not link the HTTP adapter (`MockGitHubServer`), so the real-socket check drives the same
 /// server through its executable, which `swift build --build-tests` builds next to the test bundle.
 private final class GitHubSocketServer: @unchecked Sendable {
     // Safe: `process` and `baseURL` are set once in `start` before the instance is shared.
