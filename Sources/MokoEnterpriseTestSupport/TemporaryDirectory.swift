@@ -24,6 +24,23 @@ public struct TemporaryDirectory: Sendable {
     /// A location inside the directory.
     public func appending(_ component: String) -> URL { url.appendingPathComponent(component) }
 
+    /// Writes `text` (UTF-8) to `path` inside the directory, creating the folders on the way.
+    ///
+    /// - Throws: when the file cannot be written.
+    public func write(_ path: String, _ text: String) throws {
+        let file = appending(path)
+        try FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file)
+    }
+
+    /// The text (UTF-8) of `path` inside the directory.
+    ///
+    /// - Throws: when the file cannot be read.
+    public func read(_ path: String) throws -> String {
+        try String(contentsOf: appending(path), encoding: .utf8)
+    }
+
     /// Deletes the directory and everything in it; errors are ignored.
     public func remove() {
         try? FileManager.default.removeItem(at: url)

@@ -96,15 +96,9 @@ struct FastPathLab {
         String(decoding: (try? JSONEncoder().encode(text)) ?? Data(), as: UTF8.self)
     }
 
-    func write(_ path: String, _ text: String) throws {
-        let url = directory.appending(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
+    func write(_ path: String, _ text: String) throws { try directory.write(path, text) }
 
-    func read(_ path: String) throws -> String {
-        try String(contentsOf: directory.appending(path), encoding: .utf8)
-    }
+    func read(_ path: String) throws -> String { try directory.read(path) }
 
     /// Sets a file's modification time: an edit always gets a time of its own, whatever the clock's granularity.
     func touch(_ path: String, secondsAgo: Double) throws {

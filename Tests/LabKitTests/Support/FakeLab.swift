@@ -82,15 +82,9 @@ struct FakeLab {
     /// The test bundle `lab test` runs, relative to the lab.
     static let bundle = ".build-lab/debug/MokoLabPackageTests.xctest"
 
-    func write(_ path: String, _ text: String) throws {
-        let url = directory.appending(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
+    func write(_ path: String, _ text: String) throws { try directory.write(path, text) }
 
-    func read(_ path: String) throws -> String {
-        try String(contentsOf: directory.appending(path), encoding: .utf8)
-    }
+    func read(_ path: String) throws -> String { try directory.read(path) }
 }
 
 /// A process runner that answers with recorded outputs and remembers what it was asked to run.
