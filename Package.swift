@@ -248,7 +248,7 @@ let toolTargets: [Target] = [
     ),
     .testTarget(
         name: "MockGitHubTests",
-        dependencies: ["MockGitHub", "MockGitHubServer"],
+        dependencies: ["MockGitHub", "MockGitHubServer", .product(name: "NIOCore", package: "swift-nio")],
         swiftSettings: swiftSettings
     ),
     .testTarget(

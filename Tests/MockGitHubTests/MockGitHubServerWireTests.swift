@@ -1,5 +1,6 @@
 import Foundation
 import MockGitHub
+import NIOCore
 import Synchronization
 import Testing
 
@@ -49,6 +50,23 @@ struct MockGitHubServerWireTests {
         #expect(String(decoding: tooLarge.body, as: UTF8.self).contains("Request body is too large."))
         try connection.send(Self.rawRequest("GET", "/user", token: token))
         #expect(connection.readResponse()?.status == 200)
+        await server.stop()
+    }
+
+    /// Accepted sockets get TCP_NODELAY at the TCP level and never SO_DEBUG (SOL_SOCKET option 1, the same number
+    /// as TCP_NODELAY): setting SO_DEBUG needs CAP_NET_ADMIN, so inside the grader's bubblewrap sandbox it failed
+    /// and every connection was reset before its first request.
+    @Test func acceptedConnectionsSetNoDelayAtTheTCPLevelAndNotSODebug() async throws {
+        let mock = MockGitHub(configuration: .init(seed: 9, fixture: .standard(repos: 1), secondaryLimits: false))
+        let server = try await MockGitHubServer.start(mock: mock)
+        let token = try #require(await mock.token(for: "mona"))
+        let connection = try RawConnection(port: server.port)
+        try connection.send(Self.rawRequest("GET", "/rate_limit", token: token))
+        #expect(connection.readResponse()?.status == 200)
+        let accepted = try #require(server.listener.connections.all().first)
+        let soDebug = NIOBSDSocket.Option(rawValue: SO_DEBUG)
+        #expect(try await accepted.getOption(.socketOption(soDebug)) == 0)
+        #expect(try await accepted.getOption(.tcpOption(.tcp_nodelay)) != 0)
         await server.stop()
     }
 
