@@ -60,6 +60,10 @@
 # nginx serves the one-repo body at 45.0k (pinned) and 52.6k (PIN=0) req/s; the mock at 32.3k (13.7× Flask,
 # p99 1.92 ms) and 31.5k (8.8× Flask, p99 3.20 ms: PIN=0 varies between runs, 8.8×-10.4×, as wrk and the
 # mock share both cores).
+# Rerun pinned after 17fc856 (TCP_NODELAY set as a TCP option; the runs above set SO_DEBUG instead, as root),
+# 11:37 UTC, a slower moment of the host (Flask 1,615 req/s instead of 2,354): one repo 22,809 req/s, p99 3.51 ms,
+# 14.1× (yes); page 5,439, p99 10.02 ms, 8.3× (NO); nginx page 6,646 req/s = 10.1× Flask but p99 8.52 ms. In no run
+# did nginx serve the page with p99 under 5 ms (7.3-8.5 ms): at 32 connections that needs > 6,400 responses/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
