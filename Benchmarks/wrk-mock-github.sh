@@ -126,17 +126,21 @@ PAGE_PATH="/orgs/moko-lab/repos?per_page=100"
 curl -s "${HEADERS[@]}" "$MOCK$REPO_PATH" >"$WORK/repo.json"
 curl -s "${HEADERS[@]}" "$MOCK$PAGE_PATH" >"$WORK/page.json"
 
-PEER_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# wait_for_url URL: until URL answers (10 s at most).
+wait_for_url() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.05; done; }
+
+PEER_PORT="$(free_port)"
 (cd Benchmarks/peers && MOCK_PEER_DIR="$WORK" exec "${SERVER_PIN[@]}" gunicorn -w "$WORKERS" -b "127.0.0.1:$PEER_PORT" \
     --log-level warning mock_github_peer:app) >"$WORK/peer.out" 2>&1 &
 PIDS+=($!)
 PEER_PID=$!
 PEER="http://127.0.0.1:$PEER_PORT"
-for _ in $(seq 1 200); do curl -s -o /dev/null "$PEER/repos/x/y" && break; sleep 0.05; done
+wait_for_url "$PEER/repos/x/y"
 
 NGINX_PID=""
 if [ "${CEILING:-1}" = 1 ] && command -v nginx >/dev/null; then
-    NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    NGINX_PORT="$(free_port)"
     mkdir -p "$WORK/www"
     cp "$WORK/repo.json" "$WORK/www/repo.json"
     cp "$WORK/page.json" "$WORK/www/page.json"
@@ -158,7 +162,7 @@ CONF
     PIDS+=($!)
     NGINX_PID=$!
     NGINX="http://127.0.0.1:$NGINX_PORT"
-    for _ in $(seq 1 200); do curl -s -o /dev/null "$NGINX/repo.json" && break; sleep 0.05; done
+    wait_for_url "$NGINX/repo.json"
     code="$(curl -s -o /dev/null -w '%{http_code}' "$NGINX/page.json")"
     [ "$code" = 200 ] || { echo "nginx answers $code for the page: $(cat "$WORK/nginx.err")" >&2; exit 1; }
 fi
